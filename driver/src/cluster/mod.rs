@@ -1,0 +1,1 @@
+//! Cluster state: topology, token ring, replica placement. See the crate documentation.

@@ -1,0 +1,1 @@
+//! connection layer: see the crate documentation.

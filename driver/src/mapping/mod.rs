@@ -1,0 +1,1 @@
+//! mapping layer: see the crate documentation.

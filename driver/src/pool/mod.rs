@@ -1,0 +1,1 @@
+//! pool layer: see the crate documentation.

@@ -1,0 +1,1 @@
+//! session layer: see the crate documentation.

@@ -1,0 +1,147 @@
+//! CQL values to and from Rust values.
+//!
+//! - [`SerializeValue`]: a Rust value written as one `[value]` of a given [`ColumnType`].
+//! - [`DeserializeValue`]: one `[bytes]` cell read as a Rust value, borrowing where it can.
+//! - [`SerializeRow`]: bind values for a statement's markers.
+//! - [`DeserializeRow`]: a result row, type-checked once per result set through a plan.
+//! - [`CqlValue`]: a dynamically typed value, for code that does not know types up front.
+
+mod value;
+
+pub use value::{CqlDuration, CqlValue};
+
+use crate::protocol::request::SerializedValues;
+use crate::protocol::response::ColumnSpec;
+use crate::protocol::ColumnType;
+
+/// A Rust type does not fit a CQL type.
+#[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TypeCheckError {
+    /// The Rust type cannot hold or produce the CQL type.
+    #[error("Rust type {rust_type} does not match CQL type {cql_type:?}")]
+    Mismatch {
+        /// The Rust type's name.
+        rust_type: &'static str,
+        /// The CQL type found.
+        cql_type: ColumnType,
+    },
+    /// A row has a different number of columns than the Rust type expects.
+    #[error("expected {expected} columns, the result has {actual}")]
+    ColumnCount {
+        /// Columns the Rust type has.
+        expected: usize,
+        /// Columns the result has.
+        actual: usize,
+    },
+    /// A column the Rust type needs is not in the result.
+    #[error("column {name} is missing from the result")]
+    MissingColumn {
+        /// The column's name.
+        name: String,
+    },
+    /// The column at `index` has the wrong type.
+    #[error("column {name}: {source}")]
+    Column {
+        /// The column's name.
+        name: String,
+        /// What is wrong with it.
+        #[source]
+        source: Box<TypeCheckError>,
+    },
+}
+
+/// A value could not be serialized.
+#[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SerializeError {
+    /// The value's Rust type does not fit the column's CQL type.
+    #[error(transparent)]
+    TypeMismatch(#[from] TypeCheckError),
+    /// The value is too large for the protocol (a `[value]` holds at most 2^31-1 bytes).
+    #[error("value of {0} bytes is too large")]
+    TooLarge(usize),
+    /// The value is outside the CQL type's range (for example a date before -5877641-06-23).
+    #[error("value out of range for {0}")]
+    OutOfRange(&'static str),
+    /// The statement expects a different number of bind values.
+    #[error("the statement has {expected} bind markers but {actual} values were given")]
+    ValueCount {
+        /// Markers in the statement.
+        expected: usize,
+        /// Values given.
+        actual: usize,
+    },
+    /// A named value has no marker of that name.
+    #[error("no bind marker named {0}")]
+    UnknownName(String),
+}
+
+/// A cell could not be deserialized.
+#[derive(Debug, thiserror::Error, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DeserializeError {
+    /// The bytes are malformed for the CQL type.
+    #[error("malformed {cql_type} value: {reason}")]
+    Malformed {
+        /// The CQL type being read.
+        cql_type: &'static str,
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// The value was null but the Rust type cannot hold null; use `Option<T>`.
+    #[error("unexpected null; use Option<T> for columns that may be null")]
+    UnexpectedNull,
+    /// The number does not fit the Rust type.
+    #[error("value does not fit in {0}")]
+    Overflow(&'static str),
+    /// The Rust type does not fit the CQL type (found when checking the result metadata).
+    #[error(transparent)]
+    TypeMismatch(#[from] TypeCheckError),
+    /// A column failed to deserialize.
+    #[error("column {name}")]
+    Column {
+        /// The column's name.
+        name: String,
+        /// Why.
+        #[source]
+        source: Box<DeserializeError>,
+    },
+}
+
+/// A Rust value that can be written as a `[value]` of a CQL type.
+pub trait SerializeValue {
+    /// Appends this value as a complete `[value]` (length prefix included; -1 for null,
+    /// -2 for unset) of type `typ` to `out`.
+    fn serialize(&self, typ: &ColumnType, out: &mut Vec<u8>) -> Result<(), SerializeError>;
+}
+
+/// A Rust value that can be read from one cell of a CQL type, possibly borrowing from the frame.
+pub trait DeserializeValue<'frame>: Sized {
+    /// Checks once per result set that this Rust type can be read from `typ`.
+    fn type_check(typ: &ColumnType) -> Result<(), TypeCheckError>;
+    /// Reads the value; `None` is a null cell. Called only after a successful `type_check`.
+    fn deserialize(typ: &ColumnType, bytes: Option<&'frame [u8]>) -> Result<Self, DeserializeError>;
+}
+
+/// Bind values for a statement.
+pub trait SerializeRow {
+    /// Serializes the values for markers `markers` (in marker order) into `out`.
+    fn serialize_row(&self, markers: &[ColumnSpec], out: &mut SerializedValues) -> Result<(), SerializeError>;
+    /// True when there are no values at all.
+    fn is_empty(&self) -> bool;
+}
+
+/// A row of a result, with a plan computed once per result set from its metadata.
+pub trait DeserializeRow<'frame>: Sized {
+    /// What `plan` learns from the metadata (for example, column positions).
+    type Plan: Send + Sync + 'static;
+    /// Type-checks the result's columns once.
+    fn plan(columns: &[ColumnSpec]) -> Result<Self::Plan, TypeCheckError>;
+    /// Reads one row; `cells` holds each column's bytes (`None` for null) in result order.
+    fn deserialize_row(
+        plan: &Self::Plan,
+        columns: &[ColumnSpec],
+        cells: &[Option<&'frame [u8]>],
+    ) -> Result<Self, DeserializeError>;
+}

@@ -1,0 +1,1 @@
+//! `#[derive(Table)]` and `#[derive(UserType)]` for Ringbolt.

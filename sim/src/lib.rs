@@ -1,0 +1,1 @@
+//! ringbolt-sim: an in-memory multi-node CQL cluster that speaks the native protocol.
