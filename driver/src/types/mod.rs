@@ -7,14 +7,20 @@
 //! - [`CqlValue`]: a dynamically typed value, for code that does not know types up front.
 
 mod collections;
+mod cql_value;
+mod literal;
 mod native;
 mod numeric;
+mod row;
 mod temporal;
+mod tuple;
 mod value;
 mod wire;
 mod wrappers;
 
 pub use collections::fixed_len;
+pub use cql_value::cql_value_from_bytes;
+pub use row::Row;
 pub use value::{CqlDuration, CqlValue};
 pub use wire::MAX_NESTING_DEPTH;
 pub use wrappers::{Counter, CqlDate, CqlTime, CqlTimestamp, Unset};
@@ -97,10 +103,9 @@ pub enum SerializeError {
         /// What is wrong.
         reason: &'static str,
     },
-    /// The statement has no bind-marker metadata, so positional values cannot be typed;
-    /// prepare the statement first.
-    #[error("the statement's bind markers are unknown; prepare it to bind values")]
-    NoMarkerTypes,
+    /// More bind values than a request can carry (at most 65 535).
+    #[error("{0} bind values are more than a request can carry (65535)")]
+    TooManyValues(usize),
 }
 
 /// A cell could not be deserialized.
