@@ -5,9 +5,11 @@
 //! two [`Ident`]s name the same thing exactly when their `name` fields are equal.
 
 mod ddl;
+mod display;
 mod dml;
 mod term;
 mod types;
+mod visit;
 
 pub use ddl::*;
 pub use dml::*;
