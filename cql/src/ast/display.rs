@@ -20,10 +20,7 @@ fn list<T: Display>(f: &mut Formatter<'_>, items: &[T], sep: &str) -> fmt::Resul
 
 /// Writes a name, quoting it when it is not a plain lowercase identifier or is reserved.
 pub(crate) fn write_name(f: &mut impl Write, name: &str) -> fmt::Result {
-    let plain = name
-        .bytes()
-        .next()
-        .is_some_and(|b| b.is_ascii_lowercase())
+    let plain = name.bytes().next().is_some_and(|b| b.is_ascii_lowercase())
         && name
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
