@@ -89,9 +89,26 @@ fn python_driver_conformance() {
     std::fs::create_dir_all(&tmp).expect("temp dir");
     let (cert, key) = write_tls_files(&tmp);
 
-    let plain = start_sim(&["--address", "127.0.10.1", "--port", "0", "--dc", "dc1:3", "--dc", "dc2:2"]);
+    let plain = start_sim(&[
+        "--address",
+        "127.0.10.1",
+        "--port",
+        "0",
+        "--dc",
+        "dc1:3",
+        "--dc",
+        "dc2:2",
+    ]);
     let auth = start_sim(&[
-        "--address", "127.0.11.1", "--port", "0", "--nodes", "1", "--user", "cassandra", "--password",
+        "--address",
+        "127.0.11.1",
+        "--port",
+        "0",
+        "--nodes",
+        "1",
+        "--user",
+        "cassandra",
+        "--password",
         "s3cret",
     ]);
     let tls = start_sim(&[
@@ -125,5 +142,8 @@ fn python_driver_conformance() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     println!("{stdout}\n{stderr}");
-    assert!(output.status.success(), "the Python driver conformance suite failed:\n{stderr}\n{stdout}");
+    assert!(
+        output.status.success(),
+        "the Python driver conformance suite failed:\n{stderr}\n{stdout}"
+    );
 }

@@ -30,18 +30,15 @@ impl Authenticate {
         write_string(out, &self.authenticator)
     }
 
-    /// Reads an AUTHENTICATE body; nothing may follow it.
+    /// Reads an AUTHENTICATE body; extra bytes after it are discarded (spec section 4.2).
     pub fn decode(r: &mut Reader<'_>) -> Result<Authenticate, DecodeError> {
         let authenticator = r.read_string()?;
-        r.expect_end("AUTHENTICATE")?;
         Ok(Authenticate { authenticator })
     }
 }
 
-fn read_token(r: &mut Reader<'_>, what: &'static str) -> Result<Option<Vec<u8>>, DecodeError> {
-    let token = r.read_bytes()?.map(<[u8]>::to_vec);
-    r.expect_end(what)?;
-    Ok(token)
+fn read_token(r: &mut Reader<'_>) -> Result<Option<Vec<u8>>, DecodeError> {
+    Ok(r.read_bytes()?.map(<[u8]>::to_vec))
 }
 
 impl AuthChallenge {
@@ -50,10 +47,10 @@ impl AuthChallenge {
         write_bytes(out, self.token.as_deref())
     }
 
-    /// Reads an AUTH_CHALLENGE body; nothing may follow it.
+    /// Reads an AUTH_CHALLENGE body; extra bytes after it are discarded (spec section 4.2).
     pub fn decode(r: &mut Reader<'_>) -> Result<AuthChallenge, DecodeError> {
         Ok(AuthChallenge {
-            token: read_token(r, "AUTH_CHALLENGE")?,
+            token: read_token(r)?,
         })
     }
 }
@@ -64,10 +61,10 @@ impl AuthSuccess {
         write_bytes(out, self.token.as_deref())
     }
 
-    /// Reads an AUTH_SUCCESS body; nothing may follow it.
+    /// Reads an AUTH_SUCCESS body; extra bytes after it are discarded (spec section 4.2).
     pub fn decode(r: &mut Reader<'_>) -> Result<AuthSuccess, DecodeError> {
         Ok(AuthSuccess {
-            token: read_token(r, "AUTH_SUCCESS")?,
+            token: read_token(r)?,
         })
     }
 }

@@ -387,7 +387,7 @@ impl ErrorBody {
         Ok(())
     }
 
-    /// Reads an ERROR body for version `v`; nothing may follow it.
+    /// Reads an ERROR body for version `v`; extra bytes after it are discarded (spec section 4.2).
     pub fn decode(r: &mut Reader<'_>, v: ProtocolVersion) -> Result<ErrorBody, DecodeError> {
         let code = r.read_int()?;
         let message = r.read_string()?;
@@ -484,7 +484,6 @@ impl ErrorBody {
                 })
             }
         };
-        r.expect_end("ERROR")?;
         Ok(ErrorBody { code, message })
     }
 }

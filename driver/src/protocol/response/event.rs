@@ -185,7 +185,7 @@ impl Event {
         Ok(())
     }
 
-    /// Reads an EVENT body; nothing may follow it.
+    /// Reads an EVENT body; extra bytes after it are discarded (spec section 4.2).
     pub fn decode(r: &mut Reader<'_>) -> Result<Event, DecodeError> {
         let unknown = |reason| DecodeError::Malformed {
             what: "EVENT",
@@ -214,7 +214,6 @@ impl Event {
             "SCHEMA_CHANGE" => Event::Schema(SchemaChange::decode(r)?),
             _ => return Err(unknown("unknown event type")),
         };
-        r.expect_end("EVENT")?;
         Ok(event)
     }
 }

@@ -84,10 +84,7 @@ impl Response {
         let mut r = Reader::new(&body);
         Ok(match op {
             Opcode::Error => Response::Error(ErrorBody::decode(&mut r, v)?),
-            Opcode::Ready => {
-                r.expect_end("READY")?;
-                Response::Ready
-            }
+            Opcode::Ready => Response::Ready,
             Opcode::Authenticate => Response::Authenticate(Authenticate::decode(&mut r)?),
             Opcode::Supported => Response::Supported(Supported::decode(&mut r)?),
             Opcode::Result => Response::Result(ResultBody::decode(body.clone(), v)?),

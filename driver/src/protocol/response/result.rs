@@ -335,7 +335,6 @@ impl<'a> RowsReader<'a> {
     pub fn next_row(&mut self, cells: &mut Vec<Option<&'a [u8]>>) -> Result<bool, DecodeError> {
         cells.clear();
         if self.rows_left == 0 {
-            self.r.expect_end("rows content")?;
             return Ok(false);
         }
         for _ in 0..self.columns {
@@ -406,15 +405,13 @@ impl Rows {
         })
     }
 
-    /// Checks that `content` holds exactly `rows_count` rows of `columns_count` cells.
-    fn validate(&self) -> Result<(), DecodeError> {
-        if self.metadata.columns_count == 0 {
-            return Reader::new(&self.content).expect_end("rows content");
-        }
+    /// Checks that `content` holds `rows_count` rows of `columns_count` cells and returns how
+    /// many bytes they take.
+    fn content_length(&self) -> Result<usize, DecodeError> {
         let mut reader = self.reader();
         let mut cells = Vec::new();
         while reader.next_row(&mut cells)? {}
-        Ok(())
+        Ok(reader.r.position())
     }
 }
 
@@ -452,7 +449,8 @@ impl ResultBody {
     }
 
     /// Reads a RESULT body for version `v`. Rows keep a slice of `body` as their content and are
-    /// checked to hold exactly the rows announced.
+    /// checked to hold the rows announced; extra bytes after the body are discarded (spec
+    /// section 4.2).
     pub fn decode(body: Bytes, v: ProtocolVersion) -> Result<ResultBody, DecodeError> {
         let mut r = Reader::new(&body);
         let kind = r.read_int()?;
@@ -467,12 +465,13 @@ impl ResultBody {
                         length: i64::from(rows_count),
                     });
                 }
-                let rows = Rows {
+                let mut rows = Rows {
                     metadata,
                     rows_count,
                     content: body.slice(r.position()..),
                 };
-                rows.validate()?;
+                let length = rows.content_length()?;
+                rows.content.truncate(length);
                 return Ok(ResultBody::Rows(rows));
             }
             KIND_SET_KEYSPACE => ResultBody::SetKeyspace(r.read_string()?),
@@ -485,7 +484,6 @@ impl ResultBody {
                 })
             }
         };
-        r.expect_end("RESULT")?;
         Ok(result)
     }
 }

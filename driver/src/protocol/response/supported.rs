@@ -16,10 +16,9 @@ impl Supported {
         write_string_multimap(out, &self.options)
     }
 
-    /// Reads a SUPPORTED body; nothing may follow it.
+    /// Reads a SUPPORTED body; extra bytes after it are discarded (spec section 4.2).
     pub fn decode(r: &mut Reader<'_>) -> Result<Supported, DecodeError> {
         let options = r.read_string_multimap()?;
-        r.expect_end("SUPPORTED")?;
         Ok(Supported { options })
     }
 
