@@ -88,13 +88,11 @@ pub(crate) fn read_text<'a>(
     typ: &ColumnType,
     bytes: &'a [u8],
 ) -> Result<&'a str, DeserializeError> {
-    if *typ == ColumnType::Ascii {
-        if !bytes.is_ascii() {
-            return Err(DeserializeError::Malformed {
-                cql_type: "ascii",
-                reason: "bytes outside the ASCII range",
-            });
-        }
+    if *typ == ColumnType::Ascii && !bytes.is_ascii() {
+        return Err(DeserializeError::Malformed {
+            cql_type: "ascii",
+            reason: "bytes outside the ASCII range",
+        });
     }
     std::str::from_utf8(bytes).map_err(|_| DeserializeError::Malformed {
         cql_type: "text",
