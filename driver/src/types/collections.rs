@@ -230,6 +230,12 @@ impl<T: SerializeValue> SerializeValue for Vec<T> {
     }
 }
 
+impl<T: SerializeValue, const N: usize> SerializeValue for [T; N] {
+    fn serialize(&self, typ: &ColumnType, out: &mut Vec<u8>) -> Result<(), SerializeError> {
+        serialize_sequence::<T, [T; N]>(typ, self.iter(), out)
+    }
+}
+
 impl<T: SerializeValue, S> SerializeValue for HashSet<T, S> {
     fn serialize(&self, typ: &ColumnType, out: &mut Vec<u8>) -> Result<(), SerializeError> {
         match typ {
@@ -313,6 +319,25 @@ impl<'frame, T: DeserializeValue<'frame>> DeserializeValue<'frame> for Vec<T> {
         let mut v = Vec::with_capacity(announced_len(typ, bytes));
         read_sequence(typ, bytes, |x| v.push(x))?;
         Ok(v)
+    }
+}
+
+impl<'frame, T: DeserializeValue<'frame>, const N: usize> DeserializeValue<'frame> for [T; N] {
+    fn type_check(typ: &ColumnType) -> Result<(), TypeCheckError> {
+        match is_sequence(typ) {
+            Some(e) => T::type_check(e),
+            None => Err(mismatch::<Self>(typ)),
+        }
+    }
+    fn deserialize(
+        typ: &ColumnType,
+        bytes: Option<&'frame [u8]>,
+    ) -> Result<Self, DeserializeError> {
+        let v = Vec::<T>::deserialize(typ, bytes)?;
+        <[T; N]>::try_from(v).map_err(|_| DeserializeError::Malformed {
+            cql_type: "list",
+            reason: "the number of elements differs from the array's length",
+        })
     }
 }
 
@@ -539,6 +564,19 @@ mod tests {
         assert!(vec![1.0f32].serialize(&typ, &mut out).is_err());
         assert!(out.is_empty());
         assert!(Vec::<f32>::deserialize(&typ, Some(&golden[4..10])).is_err());
+    }
+
+    #[test]
+    fn arrays() {
+        let typ = ColumnType::Vector(Box::new(ColumnType::Float), 2);
+        assert_eq!(ser(&[1.0f32, 2.0], &typ), ser(&vec![1.0f32, 2.0], &typ));
+        assert_eq!(
+            de::<[f32; 2]>(&typ, &ser(&[1.0f32, 2.0], &typ)),
+            Ok([1.0, 2.0])
+        );
+        let l = list(ColumnType::Int);
+        assert!(de::<[i32; 3]>(&l, &ser(&[1i32, 2], &l)).is_err());
+        assert!(<[i32; 3]>::type_check(&ColumnType::Int).is_err());
     }
 
     #[test]
