@@ -32,7 +32,7 @@
 //! let mut out = Vec::new();
 //! vec!["a", "bc"].serialize(&typ, &mut out).unwrap();
 //! // [value] length, [int] count, then each element as [bytes].
-//! assert_eq!(out, [0, 0, 0, 17, 0, 0, 0, 2, 0, 0, 0, 1, b'a', 0, 0, 0, 2, b'b', b'c']);
+//! assert_eq!(out, [0, 0, 0, 15, 0, 0, 0, 2, 0, 0, 0, 1, b'a', 0, 0, 0, 2, b'b', b'c']);
 //! Vec::<&str>::type_check(&typ).unwrap();
 //! let back = Vec::<&str>::deserialize(&typ, Some(&out[4..])).unwrap();
 //! assert_eq!(back, ["a", "bc"]);
