@@ -47,14 +47,15 @@ mod row;
 mod temporal;
 mod tuple;
 mod value;
+mod vector;
 mod wire;
 mod wrappers;
 
-pub use collections::fixed_len;
 pub use cql_value::cql_value_from_bytes;
 pub use numeric::{CqlDecimal, CqlVarint};
 pub use row::Row;
 pub use value::{CqlDuration, CqlValue};
+pub use vector::fixed_len;
 pub use wire::MAX_NESTING_DEPTH;
 pub use wrappers::{Counter, CqlDate, CqlTime, CqlTimestamp, Unset};
 
