@@ -45,6 +45,7 @@ mod native;
 mod numeric;
 mod row;
 mod temporal;
+mod text;
 mod tuple;
 mod value;
 mod vector;
