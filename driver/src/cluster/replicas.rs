@@ -135,7 +135,9 @@ enum Placement<'a> {
     Simple {
         rf: usize,
     },
-    Everywhere,
+    Everywhere {
+        nodes: usize,
+    },
     NetworkTopology {
         nodes: &'a [NodeInfo],
         quotas: HashMap<&'a str, DcQuota>,
@@ -147,7 +149,9 @@ impl<'a> Placement<'a> {
         let ring_nodes: HashSet<usize> = ring.entries().iter().map(|e| e.1).collect();
         match strategy {
             ReplicationStrategy::Local => Placement::None,
-            ReplicationStrategy::Everywhere => Placement::Everywhere,
+            ReplicationStrategy::Everywhere => Placement::Everywhere {
+                nodes: ring_nodes.len(),
+            },
             ReplicationStrategy::Simple { replication_factor } => Placement::Simple {
                 rf: (*replication_factor).min(ring_nodes.len()),
             },
@@ -188,7 +192,8 @@ impl<'a> Placement<'a> {
         match self {
             Placement::None => Vec::new(),
             Placement::Simple { rf } => distinct_owners(ring, position, *rf),
-            Placement::Everywhere => distinct_owners(ring, position, usize::MAX),
+            // Stop once every node is seen instead of walking the whole ring each time.
+            Placement::Everywhere { nodes } => distinct_owners(ring, position, *nodes),
             Placement::NetworkTopology { nodes, quotas } => {
                 network_topology(nodes, quotas.clone(), ring, position)
             }

@@ -35,6 +35,11 @@ pub struct Token(pub i64);
 
 impl Token {
     /// The token of a serialized partition key (see [`murmur3_token`]).
+    ///
+    /// ```
+    /// # use ringbolt_driver::cluster::token::Token;
+    /// assert_eq!(Token::of(b"hello"), Token(-3758069500696749310));
+    /// ```
     pub fn of(routing_key: &[u8]) -> Token {
         Token(murmur3_token(routing_key))
     }

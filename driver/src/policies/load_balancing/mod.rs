@@ -143,16 +143,32 @@ impl QueryPlan {
     }
 
     /// How many nodes the plan holds.
+    ///
+    /// ```
+    /// # use ringbolt_driver::policies::QueryPlan;
+    /// assert_eq!(QueryPlan::from(vec![4, 1]).len(), 2);
+    /// ```
     pub fn len(&self) -> usize {
         self.nodes.len()
     }
 
     /// Whether the plan is empty (no node may be tried: the request fails at once).
+    ///
+    /// ```
+    /// # use ringbolt_driver::policies::QueryPlan;
+    /// assert!(QueryPlan::default().is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.nodes.is_empty()
     }
 
     /// Iterates the node indexes in order.
+    ///
+    /// ```
+    /// # use ringbolt_driver::policies::QueryPlan;
+    /// let plan: QueryPlan = [3, 1].into_iter().collect();
+    /// assert_eq!(plan.iter().collect::<Vec<_>>(), [3, 1]);
+    /// ```
     pub fn iter(&self) -> std::iter::Copied<std::slice::Iter<'_, usize>> {
         self.nodes.iter().copied()
     }
