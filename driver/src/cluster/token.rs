@@ -187,9 +187,10 @@ pub fn try_composite_routing_key(parts: &[&[u8]]) -> Result<Vec<u8>, RoutingKeyE
 
 /// The routing key of a multi-column partition key (see [`try_composite_routing_key`]).
 ///
-/// A component longer than 65,535 bytes cannot be encoded and Cassandra rejects such a key
-/// whatever node receives it; this function then returns an empty key, so the request is
-/// routed like one without a token and the server reports the error.
+/// A component longer than 65,535 bytes cannot be encoded, and Cassandra rejects such a key
+/// whatever node receives it. This function then returns an empty key (token 0), which still
+/// routes the request to some replica set so the server reports the error; use
+/// [`try_composite_routing_key`] to detect the case instead.
 ///
 /// ```
 /// use ringbolt_driver::cluster::token::composite_routing_key;
