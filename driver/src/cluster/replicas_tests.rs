@@ -281,3 +281,49 @@ fn network_topology_on_a_large_vnode_ring_meets_every_quota_on_distinct_racks() 
         }
     }
 }
+
+#[path = "replicas_vectors.rs"]
+mod vectors;
+
+fn python_topology() -> Vec<NodeInfo> {
+    vectors::NODES
+        .iter()
+        .map(|(i, dc, rack, tokens)| node(*i, dc, rack, tokens))
+        .collect()
+}
+
+#[test]
+fn network_topology_matches_the_python_driver() {
+    let nodes = python_topology();
+    let m = map(&nts(&[("dc1", 3), ("dc2", 3), ("dc3", 2)]), &nodes);
+    assert_eq!(vectors::NTS_REPLICAS.len(), 48);
+    for (token, expected) in vectors::NTS_REPLICAS {
+        let mut got = m.replicas(Token(*token)).to_vec();
+        got.sort_unstable();
+        assert_eq!(got, *expected, "token {token}");
+        // Tokens just after the previous ring token fall in the same range.
+        let mut inner = m.replicas(Token(token.wrapping_sub(1))).to_vec();
+        inner.sort_unstable();
+        if !vectors::NTS_REPLICAS
+            .iter()
+            .any(|(t, _)| *t == token.wrapping_sub(1))
+        {
+            assert_eq!(inner, *expected, "token {token} - 1");
+        }
+    }
+}
+
+#[test]
+fn simple_strategy_matches_the_python_driver() {
+    let nodes = python_topology();
+    let m = map(
+        &ReplicationStrategy::Simple {
+            replication_factor: 3,
+        },
+        &nodes,
+    );
+    assert_eq!(vectors::SIMPLE_REPLICAS.len(), 48);
+    for (token, expected) in vectors::SIMPLE_REPLICAS {
+        assert_eq!(m.replicas(Token(*token)), *expected, "token {token}");
+    }
+}
