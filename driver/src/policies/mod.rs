@@ -24,7 +24,7 @@ pub mod reconnection;
 pub mod retry;
 pub mod speculative;
 
-pub use load_balancing::{LoadBalancingPolicy, QueryPlan, RoutingInfo};
+pub use load_balancing::{LoadBalancingPolicy, NodeDistance, QueryPlan, RoutingInfo};
 pub use reconnection::ReconnectionPolicy;
 pub use retry::{RequestFailure, RetryDecision, RetryPolicy};
 pub use speculative::SpeculativeExecutionPolicy;

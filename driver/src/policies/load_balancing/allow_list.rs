@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 use std::net::SocketAddr;
 
-use super::{LoadBalancingPolicy, QueryPlan, RoutingInfo};
+use super::{LoadBalancingPolicy, NodeDistance, QueryPlan, RoutingInfo};
 use crate::cluster::ClusterSnapshot;
 
 /// Wraps a policy and drops from its plans every node whose native address is not listed.
@@ -67,5 +67,14 @@ impl<P: LoadBalancingPolicy> LoadBalancingPolicy for AllowListPolicy<P> {
             .into_iter()
             .filter(|&i| self.allows(cluster, i))
             .collect()
+    }
+
+    /// `Ignored` for nodes not listed, else the inner policy's distance.
+    fn distance(&self, cluster: &ClusterSnapshot, index: usize) -> NodeDistance {
+        if self.allows(cluster, index) {
+            self.inner.distance(cluster, index)
+        } else {
+            NodeDistance::Ignored
+        }
     }
 }

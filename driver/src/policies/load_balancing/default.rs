@@ -1,7 +1,7 @@
 //! The default policy: token-aware and datacenter-aware.
 
 use super::rng::{Rotation, Shuffler};
-use super::{targeted_plan, LoadBalancingPolicy, QueryPlan, RoutingInfo};
+use super::{targeted_plan, LoadBalancingPolicy, NodeDistance, QueryPlan, RoutingInfo};
 use crate::cluster::ClusterSnapshot;
 
 /// Token-aware, datacenter-aware load balancing; the driver's default.
@@ -245,5 +245,19 @@ impl LoadBalancingPolicy for DefaultLoadBalancingPolicy {
             }
         }
         QueryPlan::from(plan.nodes)
+    }
+
+    /// Local datacenter nodes are `Local`; remote ones `Remote` when plans may include them
+    /// (`max_nodes_per_remote_dc > 0`), else `Ignored`; unknown indexes `Ignored`.
+    fn distance(&self, cluster: &ClusterSnapshot, index: usize) -> NodeDistance {
+        if cluster.node(index).is_none() {
+            NodeDistance::Ignored
+        } else if self.is_local(cluster, index) {
+            NodeDistance::Local
+        } else if self.max_nodes_per_remote_dc > 0 {
+            NodeDistance::Remote
+        } else {
+            NodeDistance::Ignored
+        }
     }
 }

@@ -2,7 +2,7 @@
 
 use super::default::DefaultLoadBalancingPolicy;
 use super::rng::Rotation;
-use super::{targeted_plan, LoadBalancingPolicy, QueryPlan, RoutingInfo};
+use super::{targeted_plan, LoadBalancingPolicy, NodeDistance, QueryPlan, RoutingInfo};
 use crate::cluster::ClusterSnapshot;
 
 /// Every node that is not down, starting one further at each request; ignores datacenters
@@ -112,5 +112,9 @@ impl DcAwareRoundRobinPolicy {
 impl LoadBalancingPolicy for DcAwareRoundRobinPolicy {
     fn plan(&self, request: &RoutingInfo<'_>, cluster: &ClusterSnapshot) -> QueryPlan {
         self.inner.plan(request, cluster)
+    }
+
+    fn distance(&self, cluster: &ClusterSnapshot, index: usize) -> NodeDistance {
+        self.inner.distance(cluster, index)
     }
 }
