@@ -139,9 +139,16 @@ pub fn murmur3_token(key: &[u8]) -> i64 {
     h1 = fmix(h1);
     h2 = fmix(h2);
     h1 = h1.wrapping_add(h2);
-    match h1 as i64 {
-        i64::MIN => i64::MAX,
-        token => token,
+    normalize(h1 as i64)
+}
+
+/// Cassandra's `Murmur3Partitioner` reserves `i64::MIN` as the ring's minimum token; a hash
+/// equal to it becomes `i64::MAX`.
+fn normalize(hash: i64) -> i64 {
+    if hash == i64::MIN {
+        i64::MAX
+    } else {
+        hash
     }
 }
 
@@ -254,6 +261,13 @@ mod tests {
         assert!(composite_routing_key(&[&big]).is_empty());
         let max = vec![7u8; 65_535];
         assert_eq!(composite_routing_key(&[&max]).len(), 65_538);
+    }
+
+    #[test]
+    fn minimum_token_is_never_produced() {
+        assert_eq!(normalize(i64::MIN), i64::MAX);
+        assert_eq!(normalize(i64::MIN + 1), i64::MIN + 1);
+        assert_eq!(normalize(-1), -1);
     }
 
     #[test]

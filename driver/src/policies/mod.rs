@@ -9,14 +9,12 @@
 //!
 //! ```
 //! use ringbolt_driver::policies::retry::{gate, DefaultRetryPolicy, RequestFailure, RetryDecision, RetryPolicy};
-//! use ringbolt_driver::protocol::Consistency;
 //!
 //! let failure = RequestFailure::ServerError;
 //! let policy = DefaultRetryPolicy;
 //! // An idempotent statement moves to the next node; a non-idempotent one surfaces the error.
 //! assert_eq!(gate(policy.decide(&failure, 0, true), &failure, true), RetryDecision::RetryNextNode(None));
 //! assert_eq!(gate(policy.decide(&failure, 0, false), &failure, false), RetryDecision::Rethrow);
-//! # let _ = Consistency::One;
 //! ```
 
 pub mod load_balancing;
