@@ -450,4 +450,6 @@ impl<'a> Parser<'a> {
 }
 
 #[cfg(test)]
+mod fuzz_tests;
+#[cfg(test)]
 mod tests;
