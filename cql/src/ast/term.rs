@@ -11,6 +11,24 @@ pub struct Term {
     pub span: Span,
 }
 
+impl Term {
+    /// The bind marker, when the term is exactly one.
+    pub fn as_bind_marker(&self) -> Option<&BindMarker> {
+        match &self.kind {
+            TermKind::BindMarker(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// The constant, when the term is exactly one.
+    pub fn as_literal(&self) -> Option<&Literal> {
+        match &self.kind {
+            TermKind::Literal(l) => Some(l),
+            _ => None,
+        }
+    }
+}
+
 /// The kinds of [`Term`].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]

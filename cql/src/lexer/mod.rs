@@ -291,7 +291,7 @@ impl Lexer<'_> {
         }
         if self
             .peek_at(0)
-            .is_some_and(|b| b.is_ascii_alphabetic() && b != b'e' && b != b'E')
+            .is_some_and(|b| (b.is_ascii_alphabetic() && b != b'e' && b != b'E') || b == 0xc2)
             || (matches!(self.peek_at(0), Some(b'e' | b'E'))
                 && !matches!(self.peek_at(1), Some(b'0'..=b'9' | b'+' | b'-')))
         {
