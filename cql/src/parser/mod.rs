@@ -1,7 +1,8 @@
 //! A recursive-descent parser from tokens to [`crate::ast`].
 
 mod ddl;
-mod dml;
+mod modify;
+mod select;
 mod term;
 
 use crate::ast::{Ident, QualifiedName, Span, Statement};
