@@ -123,6 +123,27 @@ pub enum Literal {
     Null,
 }
 
+impl Literal {
+    /// The value of an integer literal that fits an `i64`.
+    pub fn to_i64(&self) -> Option<i64> {
+        match self {
+            Literal::Integer(s) => s.parse().ok(),
+            _ => None,
+        }
+    }
+
+    /// The value of a numeric literal (integer, float, `NaN`, `Infinity`) as an `f64`.
+    pub fn to_f64(&self) -> Option<f64> {
+        match self {
+            Literal::Integer(s) | Literal::Float(s) => s.parse().ok(),
+            Literal::NaN => Some(f64::NAN),
+            Literal::Infinity { negative: false } => Some(f64::INFINITY),
+            Literal::Infinity { negative: true } => Some(f64::NEG_INFINITY),
+            _ => None,
+        }
+    }
+}
+
 /// A bind marker, `?` or `:name`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct BindMarker {

@@ -683,3 +683,48 @@ fn trailing_semicolon_and_comments() {
     parse("/* leading */ SELECT * FROM t // end");
     assert!(parse_statement("SELECT * FROM t;;").is_err());
 }
+
+#[test]
+fn type_hints_versus_parenthesized_terms() {
+    let u = update(
+        "UPDATE t SET a = (ks.addr) {x: 1}, b = (ks.f(1)), c = (\"T\") ?, d = (1) WHERE k = 1",
+    );
+    assert!(matches!(
+        &u.assignments[0].op.term().kind,
+        TermKind::TypeHint {
+            ty: CqlType::UserDefined(UserTypeName {
+                keyspace: Some(_),
+                ..
+            }),
+            ..
+        }
+    ));
+    assert!(matches!(
+        &u.assignments[1].op.term().kind,
+        TermKind::FunctionCall { .. }
+    ));
+    assert!(matches!(
+        &u.assignments[2].op.term().kind,
+        TermKind::TypeHint { .. }
+    ));
+    assert_eq!(
+        u.assignments[3]
+            .op
+            .term()
+            .as_literal()
+            .and_then(Literal::to_i64),
+        Some(1)
+    );
+}
+
+#[test]
+fn literal_numeric_helpers() {
+    assert_eq!(Literal::Integer("-42".into()).to_i64(), Some(-42));
+    assert_eq!(
+        Literal::Integer("99999999999999999999".into()).to_i64(),
+        None
+    );
+    assert_eq!(Literal::Float("1.5e2".into()).to_f64(), Some(150.0));
+    assert!(Literal::NaN.to_f64().is_some_and(f64::is_nan));
+    assert_eq!(Literal::String("1".into()).to_i64(), None);
+}
