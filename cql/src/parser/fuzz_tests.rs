@@ -132,6 +132,12 @@ const FRAGMENTS: &[&str] = &[
 
 /// Checks one input; returns true when it parsed.
 fn check(text: &str) -> bool {
+    if let Err(e) = crate::parse_statements(text) {
+        assert!(
+            e.span.start <= e.span.end && e.span.end <= text.len(),
+            "{text:?}: {e:?}"
+        );
+    }
     match parse_statement(text) {
         Ok(stmt) => {
             let printed = stmt.to_string();
