@@ -138,6 +138,10 @@ fn selector_terms<'a>(e: &'a SelectorExpr, f: &mut dyn FnMut(&'a Term)) {
         SelectorKind::Cast { expr, .. } | SelectorKind::Field { expr, .. } => {
             selector_terms(expr, f)
         }
+        SelectorKind::Slice { expr, from, to } => {
+            selector_terms(expr, f);
+            from.iter().chain(to.iter()).for_each(f);
+        }
         SelectorKind::Element { expr, key } => {
             selector_terms(expr, f);
             f(key);

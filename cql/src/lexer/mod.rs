@@ -341,6 +341,7 @@ impl Lexer<'_> {
         }
         let mut float = false;
         if self.peek_at(0) == Some(b'.')
+            && self.peek_at(1) != Some(b'.')
             && !self
                 .peek_at(1)
                 .is_some_and(|b| b.is_ascii_alphabetic() && b != b'e' && b != b'E')

@@ -217,6 +217,13 @@ impl Parser<'_> {
         if let Some(exists) = self.eat_kw("exists") {
             return Ok(Some(IfClause::Exists(if_span.to(exists))));
         }
+        if self.is_kw("not") && self.is_kw_at(1, "exists") {
+            let span = if_span.to(self.peek_nth(1).span);
+            return Err(self.invalid(
+                span,
+                "IF NOT EXISTS is only valid on INSERT: use IF EXISTS or IF conditions",
+            ));
+        }
         let mut conditions = Vec::new();
         loop {
             let start = self.span();

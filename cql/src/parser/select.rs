@@ -160,13 +160,36 @@ impl Parser<'_> {
                     span: self.since(start),
                 };
             } else if self.eat_punct(Punct::LBracket).is_some() {
-                let key = self.term()?;
+                let from = if self.is_range_dots() {
+                    None
+                } else {
+                    Some(self.term()?)
+                };
+                let kind = if self.is_range_dots() {
+                    self.bump();
+                    self.bump();
+                    let to = if self.is_punct(Punct::RBracket) {
+                        None
+                    } else {
+                        Some(self.term()?)
+                    };
+                    SelectorKind::Slice {
+                        expr: Box::new(expr),
+                        from,
+                        to,
+                    }
+                } else {
+                    match from {
+                        Some(key) => SelectorKind::Element {
+                            expr: Box::new(expr),
+                            key,
+                        },
+                        None => return Err(self.unexpected("a term")),
+                    }
+                };
                 self.expect_punct(Punct::RBracket)?;
                 expr = SelectorExpr {
-                    kind: SelectorKind::Element {
-                        expr: Box::new(expr),
-                        key,
-                    },
+                    kind,
                     span: self.since(start),
                 };
             } else {
@@ -175,6 +198,13 @@ impl Parser<'_> {
             // Each postfix adds a level of nesting.
             self.enter()?;
         }
+    }
+
+    /// True at `..` (two adjacent dots) in a collection slice.
+    fn is_range_dots(&self) -> bool {
+        self.is_punct(Punct::Dot)
+            && self.is_punct_at(1, Punct::Dot)
+            && self.peek().span.end == self.peek_nth(1).span.start
     }
 
     /// `name(...)`, with COUNT, WRITETIME, TTL and CAST handled specially.

@@ -728,3 +728,56 @@ fn literal_numeric_helpers() {
     assert!(Literal::NaN.to_f64().is_some_and(f64::is_nan));
     assert_eq!(Literal::String("1".into()).to_i64(), None);
 }
+
+#[test]
+fn collection_element_and_slice_selectors() {
+    let text = "SELECT m['a'], s[1..2], m['b'..], l[..?] FROM t";
+    let s = select(text);
+    let Selection::Selectors(sel) = &s.selection else {
+        panic!()
+    };
+    assert!(matches!(&sel[0].expr.kind, SelectorKind::Element { .. }));
+    assert!(matches!(
+        &sel[1].expr.kind,
+        SelectorKind::Slice {
+            from: Some(_),
+            to: Some(_),
+            ..
+        }
+    ));
+    assert!(matches!(
+        &sel[2].expr.kind,
+        SelectorKind::Slice {
+            from: Some(_),
+            to: None,
+            ..
+        }
+    ));
+    assert!(matches!(
+        &sel[3].expr.kind,
+        SelectorKind::Slice {
+            from: None,
+            to: Some(_),
+            ..
+        }
+    ));
+    assert_eq!(slice(text, sel[1].span), "s[1..2]");
+    assert_eq!(parse(text).bind_markers().len(), 1);
+    assert_round_trip(text);
+}
+
+#[test]
+fn token_prints_bare() {
+    assert_eq!(
+        assert_round_trip("SELECT token(k) FROM t WHERE token(k) > token(?)"),
+        "SELECT token(k) FROM t WHERE token(k) > token(?)"
+    );
+}
+
+#[test]
+fn if_not_exists_on_update_is_explained() {
+    let text = "UPDATE t SET a = 1 WHERE k = 1 IF NOT EXISTS";
+    let e = err(text);
+    assert_eq!(slice(text, e.span), "IF NOT EXISTS");
+    assert!(e.message.contains("only valid on INSERT"), "{}", e.message);
+}

@@ -2,7 +2,7 @@
 
 use std::fmt::{self, Display, Formatter, Write};
 
-use super::{list, operand};
+use super::{list, operand, write_function_name};
 use crate::ast::*;
 
 impl Display for SelectorExpr {
@@ -13,13 +13,25 @@ impl Display for SelectorExpr {
             SelectorKind::WriteTime(c) => write!(f, "WRITETIME({c})"),
             SelectorKind::Ttl(c) => write!(f, "TTL({c})"),
             SelectorKind::Function { name, args } => {
-                write!(f, "{name}(")?;
+                write_function_name(f, name)?;
+                f.write_char('(')?;
                 list(f, args, ", ")?;
                 f.write_char(')')
             }
             SelectorKind::Cast { expr, ty } => write!(f, "CAST({expr} AS {ty})"),
             SelectorKind::Field { expr, field } => write!(f, "{expr}.{field}"),
             SelectorKind::Element { expr, key } => write!(f, "{expr}[{key}]"),
+            SelectorKind::Slice { expr, from, to } => {
+                write!(f, "{expr}[")?;
+                if let Some(from) = from {
+                    write!(f, "{from}")?;
+                }
+                f.write_str("..")?;
+                if let Some(to) = to {
+                    write!(f, "{to}")?;
+                }
+                f.write_char(']')
+            }
             SelectorKind::Term(t) => write!(f, "{t}"),
         }
     }

@@ -154,6 +154,14 @@ impl Display for ArithmeticOp {
     }
 }
 
+/// Writes a function name; `token` is reserved but written bare as a function.
+pub(super) fn write_function_name(f: &mut Formatter<'_>, name: &QualifiedName) -> fmt::Result {
+    if name.keyspace.is_none() && name.name.name == "token" {
+        return f.write_str("token");
+    }
+    write!(f, "{name}")
+}
+
 /// Writes an operand, in parentheses when it is itself an operation.
 pub(super) fn operand(f: &mut Formatter<'_>, t: &Term) -> fmt::Result {
     match t.kind {
@@ -205,7 +213,8 @@ impl Display for Term {
                 f.write_char('}')
             }
             TermKind::FunctionCall { name, args } => {
-                write!(f, "{name}(")?;
+                write_function_name(f, name)?;
+                f.write_char('(')?;
                 list(f, args, ", ")?;
                 f.write_char(')')
             }
