@@ -43,7 +43,8 @@ pub enum TermKind {
     Set(Vec<Term>),
     /// `{k1: v1, k2: v2}` (and `{}`).
     Map(Vec<(Term, Term)>),
-    /// `(a, b, c)` with at least two elements (one element in parentheses is just that term).
+    /// `(a, b, c)`. Outside multi-column relations a tuple has at least two elements (one
+    /// element in parentheses is just that term); on the right of `(a) = (1)` it may have one.
     Tuple(Vec<Term>),
     /// `{field1: v1, field2: v2}` where the keys are identifiers: a user-defined type value.
     Udt(Vec<(Ident, Term)>),

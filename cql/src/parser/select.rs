@@ -309,7 +309,11 @@ impl Parser<'_> {
         let op_start = self.span();
         let op = self.operator()?;
         let op_span = self.since(op_start);
-        let value = self.operator_value(op)?;
+        let value = if matches!(target, RelationTarget::Tuple(_)) {
+            self.tuple_relation_value(op)?
+        } else {
+            self.operator_value(op)?
+        };
         out.push(Relation {
             target,
             op,
@@ -364,6 +368,47 @@ impl Parser<'_> {
     }
 
     /// The right-hand side after `op`.
+    /// The right-hand side of a multi-column relation: tuple literals stay tuples even with one
+    /// element, so `(a) = (1)` keeps its parentheses.
+    fn tuple_relation_value(&mut self, op: Operator) -> Result<RelationValue, ParseError> {
+        let is_in = matches!(op, Operator::In | Operator::NotIn);
+        if is_in && self.is_punct(Punct::LParen) {
+            self.bump();
+            let mut items = Vec::new();
+            if !self.is_punct(Punct::RParen) {
+                loop {
+                    items.push(self.tuple_or_term()?);
+                    if self.eat_punct(Punct::Comma).is_none() {
+                        break;
+                    }
+                }
+            }
+            self.expect_punct(Punct::RParen)?;
+            return Ok(RelationValue::List(items));
+        }
+        if !is_in && self.is_punct(Punct::LParen) {
+            return Ok(RelationValue::Term(self.tuple_or_term()?));
+        }
+        self.operator_value(op)
+    }
+
+    /// A parenthesized tuple literal (kept as a tuple even with one element), or a term.
+    fn tuple_or_term(&mut self) -> Result<Term, ParseError> {
+        if !self.is_punct(Punct::LParen) || self.is_type_hint_start() {
+            return self.term();
+        }
+        let start = self.bump().span;
+        self.enter()?;
+        let items = self.term_list_until(Punct::RParen);
+        self.leave();
+        let items = items?;
+        let end = self.expect_punct(Punct::RParen)?;
+        Ok(Term {
+            kind: TermKind::Tuple(items),
+            span: start.to(end),
+        })
+    }
+
     pub(super) fn operator_value(&mut self, op: Operator) -> Result<RelationValue, ParseError> {
         match op {
             Operator::IsNot => {

@@ -363,7 +363,7 @@ impl Parser<'_> {
     }
 
     /// True when the tokens after `(` look like a type (for a type hint).
-    fn is_type_hint_start(&self) -> bool {
+    pub(super) fn is_type_hint_start(&self) -> bool {
         match &self.peek_nth(1).kind {
             TokenKind::Word(w) => {
                 if NativeType::from_name(w).is_some()

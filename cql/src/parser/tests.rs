@@ -781,3 +781,20 @@ fn if_not_exists_on_update_is_explained() {
     assert_eq!(slice(text, e.span), "IF NOT EXISTS");
     assert!(e.message.contains("only valid on INSERT"), "{}", e.message);
 }
+
+#[test]
+fn single_column_tuple_relations_keep_their_parentheses() {
+    let text =
+        "SELECT * FROM t WHERE k = 1 AND (c) > (1) AND (c) IN ((2), (3)) AND (c, d) IN (?, (4, 5))";
+    let s = select(text);
+    assert!(
+        matches!(&s.where_clause[1].value, RelationValue::Term(Term { kind: TermKind::Tuple(v), .. }) if v.len() == 1)
+    );
+    assert!(
+        matches!(&s.where_clause[2].value, RelationValue::List(v) if matches!(&v[0].kind, TermKind::Tuple(t) if t.len() == 1))
+    );
+    assert!(
+        matches!(&s.where_clause[3].value, RelationValue::List(v) if matches!(v[0].kind, TermKind::BindMarker(_)))
+    );
+    assert_eq!(assert_round_trip(text), text);
+}
