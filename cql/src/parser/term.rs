@@ -192,7 +192,8 @@ impl Parser<'_> {
         Err(self.unexpected("an integer or a bind marker"))
     }
 
-    fn primary(&mut self) -> Result<Term, ParseError> {
+    /// A term without arithmetic: a constant, a marker, a collection, a call...
+    pub(super) fn primary(&mut self) -> Result<Term, ParseError> {
         self.enter()?;
         let r = self.primary_inner();
         self.leave();
