@@ -6,9 +6,14 @@
 //! - [`DeserializeRow`]: a result row, type-checked once per result set through a plan.
 //! - [`CqlValue`]: a dynamically typed value, for code that does not know types up front.
 
+mod native;
 mod value;
+mod wire;
+mod wrappers;
 
 pub use value::{CqlDuration, CqlValue};
+pub use wire::MAX_NESTING_DEPTH;
+pub use wrappers::{Counter, CqlDate, CqlTime, CqlTimestamp, Unset};
 
 use crate::protocol::request::SerializedValues;
 use crate::protocol::response::ColumnSpec;
@@ -73,8 +78,25 @@ pub enum SerializeError {
         actual: usize,
     },
     /// A named value has no marker of that name.
-    #[error("no bind marker named {0}")]
+    #[error("no bind marker named {0}; check the names used in the statement")]
     UnknownName(String),
+    /// A bind marker has no value of that name among the named values given.
+    #[error(
+        "no value given for bind marker {0}; add it (use Unset to leave the column unchanged)"
+    )]
+    MissingName(String),
+    /// The value is not valid for the CQL type (for example non-ASCII text for `ascii`).
+    #[error("invalid {cql_type} value: {reason}")]
+    Invalid {
+        /// The CQL type being written.
+        cql_type: &'static str,
+        /// What is wrong.
+        reason: &'static str,
+    },
+    /// The statement has no bind-marker metadata, so positional values cannot be typed;
+    /// prepare the statement first.
+    #[error("the statement's bind markers are unknown; prepare it to bind values")]
+    NoMarkerTypes,
 }
 
 /// A cell could not be deserialized.
@@ -121,13 +143,18 @@ pub trait DeserializeValue<'frame>: Sized {
     /// Checks once per result set that this Rust type can be read from `typ`.
     fn type_check(typ: &ColumnType) -> Result<(), TypeCheckError>;
     /// Reads the value; `None` is a null cell. Called only after a successful `type_check`.
-    fn deserialize(typ: &ColumnType, bytes: Option<&'frame [u8]>) -> Result<Self, DeserializeError>;
+    fn deserialize(typ: &ColumnType, bytes: Option<&'frame [u8]>)
+        -> Result<Self, DeserializeError>;
 }
 
 /// Bind values for a statement.
 pub trait SerializeRow {
     /// Serializes the values for markers `markers` (in marker order) into `out`.
-    fn serialize_row(&self, markers: &[ColumnSpec], out: &mut SerializedValues) -> Result<(), SerializeError>;
+    fn serialize_row(
+        &self,
+        markers: &[ColumnSpec],
+        out: &mut SerializedValues,
+    ) -> Result<(), SerializeError>;
     /// True when there are no values at all.
     fn is_empty(&self) -> bool;
 }
@@ -144,4 +171,54 @@ pub trait DeserializeRow<'frame>: Sized {
         columns: &[ColumnSpec],
         cells: &[Option<&'frame [u8]>],
     ) -> Result<Self, DeserializeError>;
+}
+
+/// The error for a Rust type `T` that does not fit `typ`.
+pub(crate) fn mismatch<T: ?Sized>(typ: &ColumnType) -> TypeCheckError {
+    TypeCheckError::Mismatch {
+        rust_type: std::any::type_name::<T>(),
+        cql_type: typ.clone(),
+    }
+}
+
+/// `Ok` when `ok`, else the mismatch error for `T`.
+pub(crate) fn check<T: ?Sized>(typ: &ColumnType, ok: bool) -> Result<(), TypeCheckError> {
+    if ok {
+        Ok(())
+    } else {
+        Err(mismatch::<T>(typ))
+    }
+}
+
+/// The bytes of a non-null cell, or [`DeserializeError::UnexpectedNull`].
+pub(crate) fn non_null(bytes: Option<&[u8]>) -> Result<&[u8], DeserializeError> {
+    bytes.ok_or(DeserializeError::UnexpectedNull)
+}
+
+#[cfg(test)]
+pub(crate) mod test_util {
+    //! Helpers for the codec tests: whole `[value]`s in and out.
+    use super::*;
+
+    /// Serializes `v` as `typ`, panicking on error (tests only).
+    pub(crate) fn ser<T: SerializeValue + ?Sized>(v: &T, typ: &ColumnType) -> Vec<u8> {
+        let mut out = Vec::new();
+        v.serialize(typ, &mut out).unwrap();
+        out
+    }
+
+    /// Type-checks, then reads a complete `[value]` (length prefix included).
+    pub(crate) fn de<T: for<'a> DeserializeValue<'a>>(
+        typ: &ColumnType,
+        value: &[u8],
+    ) -> Result<T, DeserializeError> {
+        T::type_check(typ)?;
+        let (len, body) = value.split_at(4);
+        let len = i32::from_be_bytes([len[0], len[1], len[2], len[3]]);
+        if len < 0 {
+            return T::deserialize(typ, None);
+        }
+        assert_eq!(len as usize, body.len(), "length prefix");
+        T::deserialize(typ, Some(body))
+    }
 }
