@@ -6,11 +6,15 @@
 //! - [`DeserializeRow`]: a result row, type-checked once per result set through a plan.
 //! - [`CqlValue`]: a dynamically typed value, for code that does not know types up front.
 
+mod collections;
 mod native;
+mod numeric;
+mod temporal;
 mod value;
 mod wire;
 mod wrappers;
 
+pub use collections::fixed_len;
 pub use value::{CqlDuration, CqlValue};
 pub use wire::MAX_NESTING_DEPTH;
 pub use wrappers::{Counter, CqlDate, CqlTime, CqlTimestamp, Unset};
