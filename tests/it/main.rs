@@ -1,1 +1,2 @@
 //! Integration tests: one binary, modules per concern.
+mod mapping_compile;

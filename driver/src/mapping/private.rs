@@ -31,6 +31,8 @@ pub trait CounterField {
 }
 impl CounterField for i64 {}
 impl CounterField for Option<i64> {}
+impl CounterField for crate::types::Counter {}
+impl CounterField for Option<crate::types::Counter> {}
 
 /// A field marked `#[column(timeuuid)]`: a `Uuid`.
 #[diagnostic::on_unimplemented(

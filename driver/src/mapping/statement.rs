@@ -4,7 +4,6 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use crate::protocol::request::RawValue;
-use crate::types::SerializeRow;
 
 /// The result of a lightweight transaction (`... IF NOT EXISTS`, `... IF col = ?`): read it with
 /// `was_applied()` on the query result.
@@ -66,10 +65,7 @@ impl<Args, Out> Statement<Args, Out> {
     }
 
     /// Attaches bind values of exactly the statement's `Args` type.
-    pub fn bind(&self, values: Args) -> Bound<Args, Out>
-    where
-        Args: SerializeRow,
-    {
+    pub fn bind(&self, values: Args) -> Bound<Args, Out> {
         Bound {
             statement: *self,
             values,

@@ -120,7 +120,10 @@ pub fn create_table_cql(
     for c in columns {
         s.push_str(c.name);
         s.push(' ');
-        c.typ.write_cql(&mut s, c.is_primary_key());
+        // Key columns must be frozen; a user type column is frozen too, so that it is written
+        // and read as one value.
+        let frozen = c.is_primary_key() || matches!(c.typ, CqlType::Udt(_));
+        c.typ.write_cql(&mut s, frozen);
         if matches!(c.kind, ColumnKind::Static) {
             s.push_str(" STATIC");
         }

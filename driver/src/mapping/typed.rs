@@ -89,6 +89,10 @@ simple! {
     CqlDuration => Duration,
     bigdecimal::BigDecimal => Decimal,
     num_bigint::BigInt => Varint,
+    crate::types::Counter => Counter,
+    crate::types::CqlTimestamp => Timestamp,
+    crate::types::CqlDate => Date,
+    crate::types::CqlTime => Time,
 }
 
 impl<T: CqlTyped + ?Sized> CqlTyped for &T {
