@@ -49,6 +49,15 @@ pub struct StatementFn {
     pub pk_indexes: Vec<usize>,
 }
 
+impl std::fmt::Debug for StatementFn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StatementFn")
+            .field("name", &self.name.to_string())
+            .field("cql", &self.cql)
+            .finish()
+    }
+}
+
 impl StatementFn {
     fn to_tokens(&self, p: &TokenStream) -> TokenStream {
         let StatementFn {
@@ -167,9 +176,17 @@ fn expand_row(model: &Model<'_>, p: &TokenStream) -> TokenStream {
             quote_spanned!(ty.span()=> #field: #p::read_column::<#ty>(plan, columns, cells, #idx, #name)?)
         }
     });
+    // Bounds on the field types: an unsupported type is reported once, by `CqlTyped`.
+    let bounds = model.columns().map(|f| {
+        let ty = f.ty;
+        quote_spanned!(ty.span()=> #ty: #p::DeserializeValue<'frame>)
+    });
     quote! {
         #[automatically_derived]
-        impl<'frame> #p::DeserializeRow<'frame> for #ident {
+        impl<'frame> #p::DeserializeRow<'frame> for #ident
+        where
+            #(#bounds,)*
+        {
             type Plan = #p::Vec<usize>;
 
             fn plan(columns: &[#p::ColumnSpec]) -> #p::Result<Self::Plan, #p::TypeCheckError> {
@@ -414,6 +431,15 @@ pub fn expand_user_type(model: &Model<'_>) -> TokenStream {
             quote_spanned!(ty.span()=> #field: #p::udt_field::<#ty>(&cells, #fname)?)
         }
     });
+    // Bounds on the field types: an unsupported type is reported once, by `CqlTyped`.
+    let ser_bounds = model.columns().map(|f| {
+        let ty = f.ty;
+        quote_spanned!(ty.span()=> for<'__a> #ty: #p::SerializeField<'__a>)
+    });
+    let de_bounds = model.columns().map(|f| {
+        let ty = f.ty;
+        quote_spanned!(ty.span()=> #ty: #p::DeserializeValue<'frame>)
+    });
     quote! {
         #[doc(hidden)]
         #[allow(non_upper_case_globals, unused_qualifications, clippy::all)]
@@ -435,7 +461,10 @@ pub fn expand_user_type(model: &Model<'_>) -> TokenStream {
             }
 
             #[automatically_derived]
-            impl #p::SerializeValue for #ident {
+            impl #p::SerializeValue for #ident
+            where
+                #(#ser_bounds,)*
+            {
                 fn serialize(
                     &self,
                     typ: &#p::ColumnType,
@@ -446,7 +475,10 @@ pub fn expand_user_type(model: &Model<'_>) -> TokenStream {
             }
 
             #[automatically_derived]
-            impl<'frame> #p::DeserializeValue<'frame> for #ident {
+            impl<'frame> #p::DeserializeValue<'frame> for #ident
+            where
+                #(#de_bounds,)*
+            {
                 fn type_check(typ: &#p::ColumnType) -> #p::Result<(), #p::TypeCheckError> {
                     let fields = #p::udt_type_check(typ, #rust_name, &[#(#names),*])?;
                     #(#checks)*

@@ -1,2 +1,3 @@
 //! Integration tests: one binary, modules per concern.
 mod mapping_compile;
+mod ui;

@@ -20,6 +20,12 @@ pub use crate::types::{
 
 use crate::protocol::UdtType;
 
+/// [`SerializeValue`] with a lifetime, so that derived impls can bound field types by it
+/// (`for<'a> T: SerializeField<'a>`) without the compiler reporting an unsupported field type a
+/// second time where the impl is defined: [`CqlTyped`] reports it, on the field's type.
+pub trait SerializeField<'a>: SerializeValue {}
+impl<T: SerializeValue + ?Sized> SerializeField<'_> for T {}
+
 /// A field marked `#[counter]`: `i64` (or `Option<i64>`) holding a counter's value.
 #[diagnostic::on_unimplemented(
     message = "`{Self}` cannot hold a counter",
