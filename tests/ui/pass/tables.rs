@@ -44,8 +44,6 @@ struct Checkin {
     time: chrono::NaiveTime,
     origin: IpAddr,
     stay: CqlDuration,
-    price: bigdecimal::BigDecimal,
-    big: num_bigint::BigInt,
     tags: HashMap<String, i32>,
     labels: BTreeSet<String>,
     pair: (i32, String),
