@@ -280,7 +280,7 @@ impl FieldAttrs {
                     }
                 } else if let syn::Meta::NameValue(nv) = &attr.meta {
                     cx.error_spanned_by(
-                        &nv.eq_token,
+                        nv.eq_token,
                         "write `#[clustering_key]` or `#[clustering_key(desc)]`",
                     );
                 }
@@ -338,7 +338,7 @@ fn marker(cx: &Ctxt, attr: &Attribute, slot: &mut Attr<()>) {
         }
         syn::Meta::NameValue(nv) => {
             cx.error_spanned_by(
-                &nv.eq_token,
+                nv.eq_token,
                 format!("`#[{}]` takes no value", path_to_string(&nv.path)),
             );
             slot.set(&nv.path, ());

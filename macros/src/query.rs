@@ -469,7 +469,7 @@ impl<'m, 'a> Checker<'m, 'a> {
             .collect();
         if !missing.is_empty()
             && !token_restricted
-            && !(allow_filtering && kind == WhereKind::Select)
+            && (!allow_filtering || kind != WhereKind::Select)
         {
             let fix = match kind {
                 WhereKind::Select => " or add ALLOW FILTERING",

@@ -102,13 +102,13 @@ pub fn read_column<'f, T: DeserializeValue<'f>>(
     name: &str,
 ) -> Result<T, DeserializeError> {
     let spec = column(columns, plan, field, name)?;
-    let cell =
-        plan.get(field)
-            .and_then(|i| cells.get(*i))
-            .ok_or_else(|| TypeCheckError::ColumnCount {
-                expected: columns.len(),
-                actual: cells.len(),
-            })?;
+    let cell = plan
+        .get(field)
+        .and_then(|i| cells.get(*i))
+        .ok_or(TypeCheckError::ColumnCount {
+            expected: columns.len(),
+            actual: cells.len(),
+        })?;
     T::deserialize(&spec.typ, *cell).map_err(|e| DeserializeError::Column {
         name: name.to_owned(),
         source: std::boxed::Box::new(e),
