@@ -100,6 +100,15 @@ pub enum SelectorKind {
         /// The key or index.
         key: Term,
     },
+    /// `expr[from..to]` on a collection, either bound optional.
+    Slice {
+        /// The collection expression.
+        expr: Box<SelectorExpr>,
+        /// The lower bound (inclusive).
+        from: Option<Term>,
+        /// The upper bound (inclusive).
+        to: Option<Term>,
+    },
     /// A term (constant, bind marker...) used as a selector.
     Term(Term),
 }

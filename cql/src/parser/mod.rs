@@ -1,7 +1,8 @@
 //! A recursive-descent parser from tokens to [`crate::ast`].
 
 mod ddl;
-mod dml;
+mod modify;
+mod select;
 mod term;
 
 use crate::ast::{Ident, QualifiedName, Span, Statement};
@@ -81,7 +82,13 @@ const RESERVED: &[&str] = &[
     "with",
 ];
 
-/// True when `word` (lowercase) is a reserved keyword that needs quoting to be an identifier.
+/// True when `word` (in any case) is a reserved keyword: it must be double-quoted to be used as
+/// a column, table or keyspace name.
+///
+/// ```
+/// assert!(ringbolt_cql::is_reserved_keyword("Select"));
+/// assert!(!ringbolt_cql::is_reserved_keyword("ttl")); // a non-reserved keyword
+/// ```
 pub fn is_reserved_keyword(word: &str) -> bool {
     RESERVED.contains(&word.to_ascii_lowercase().as_str())
 }
@@ -95,6 +102,14 @@ pub(crate) struct Parser<'a> {
 }
 
 /// Parses exactly one statement, optionally followed by `;`.
+///
+/// ```
+/// use ringbolt_cql::{ast::Statement, parse_statement};
+/// let stmt = parse_statement("INSERT INTO ks.t (k, v) VALUES (?, ?) USING TTL 60;").unwrap();
+/// assert!(matches!(stmt, Statement::Insert(_)));
+/// assert_eq!(stmt.to_string(), "INSERT INTO ks.t (k, v) VALUES (?, ?) USING TTL 60");
+/// assert!(parse_statement("INSERT INTO t (k) VALUES (1); INSERT").is_err());
+/// ```
 pub fn parse_statement(text: &str) -> Result<Statement, ParseError> {
     let mut p = Parser::new(text)?;
     let stmt = p.statement()?;
@@ -106,6 +121,12 @@ pub fn parse_statement(text: &str) -> Result<Statement, ParseError> {
 }
 
 /// Parses a script: statements separated by `;` (bind markers are numbered per statement).
+///
+/// ```
+/// let script = "CREATE KEYSPACE ks WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1};
+///               CREATE TABLE ks.t (k int PRIMARY KEY, v text);";
+/// assert_eq!(ringbolt_cql::parse_statements(script).unwrap().len(), 2);
+/// ```
 pub fn parse_statements(text: &str) -> Result<Vec<Statement>, ParseError> {
     let mut p = Parser::new(text)?;
     let mut out = Vec::new();
@@ -449,5 +470,7 @@ impl<'a> Parser<'a> {
     }
 }
 
+#[cfg(test)]
+mod fuzz_tests;
 #[cfg(test)]
 mod tests;
