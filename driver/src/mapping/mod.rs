@@ -8,6 +8,9 @@
 //! - [`UserTypeMeta`]: a user-defined type.
 //! - [`Statement`]: CQL text with its bind values' type, its result type and whether it is
 //!   idempotent, all fixed at compile time.
+//! - [`Prepared`]: a statement prepared on a [`Session`](crate::session::Session)
+//!   (`prepare_typed`), run with `execute_typed`, `fetch_all`, `fetch_optional`,
+//!   `stream_typed` or, for lightweight transactions, `apply`.
 //!
 //! ```
 //! use ringbolt_driver::mapping::{CqlType, CqlTyped, Statement};
@@ -23,6 +26,7 @@
 //! ```
 
 mod cql_type;
+mod session;
 mod statement;
 mod table;
 mod typed;
@@ -32,6 +36,7 @@ mod typed;
 pub mod __private;
 
 pub use cql_type::{CqlType, UdtDef, UdtField};
+pub use session::{FetchError, Prepared};
 pub use statement::{routing_key, Applied, Bound, Statement};
 pub use table::{create_table_cql, ClusteringOrder, ColumnDef, ColumnKind, Table};
 pub use typed::{CqlTyped, UserTypeMeta, VecElement};

@@ -149,9 +149,15 @@ mod tests {
     #[test]
     fn maps_std_types() {
         assert_eq!(<String as CqlTyped>::CQL_TYPE, CqlType::Text);
-        assert_eq!(<bigdecimal::BigDecimal as CqlTyped>::CQL_TYPE, CqlType::Decimal);
+        assert_eq!(
+            <bigdecimal::BigDecimal as CqlTyped>::CQL_TYPE,
+            CqlType::Decimal
+        );
         assert_eq!(<num_bigint::BigInt as CqlTyped>::CQL_TYPE, CqlType::Varint);
-        assert_eq!(<crate::types::Counter as CqlTyped>::CQL_TYPE, CqlType::Counter);
+        assert_eq!(
+            <crate::types::Counter as CqlTyped>::CQL_TYPE,
+            CqlType::Counter
+        );
         assert_eq!(<Option<uuid::Uuid> as CqlTyped>::CQL_TYPE, CqlType::Uuid);
         assert_eq!(<Vec<u8> as CqlTyped>::CQL_TYPE, CqlType::Blob);
         assert_eq!(
