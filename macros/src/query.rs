@@ -332,7 +332,13 @@ impl<'m, 'a> Checker<'m, 'a> {
 
     /// Checks a WHERE clause and records marker types. `need_full_key`: UPDATE needs the whole
     /// primary key; SELECT and DELETE a whole partition key.
-    fn where_clause(&mut self, relations: &[Relation], allow_filtering: bool, kind: WhereKind) {
+    /// Returns whether the whole partition key is restricted by `=` or `IN`.
+    fn where_clause(
+        &mut self,
+        relations: &[Relation],
+        allow_filtering: bool,
+        kind: WhereKind,
+    ) -> bool {
         let pk: Vec<&Field<'_>> = self.model.partition_key().collect();
         let ck: Vec<&Field<'_>> = self.model.clustering_key().collect();
         let mut pk_restricted = vec![false; pk.len()];
@@ -453,8 +459,9 @@ impl<'m, 'a> Checker<'m, 'a> {
                 }
             }
         }
+        let pk_complete = pk_restricted.iter().all(|r| *r);
         if relations.is_empty() && kind == WhereKind::Select {
-            return;
+            return pk_complete;
         }
         let where_span = relations
             .iter()
@@ -530,6 +537,7 @@ impl<'m, 'a> Checker<'m, 'a> {
                 }
             }
         }
+        pk_complete
     }
 
     fn relation_values(&mut self, field: &Field<'_>, r: &Relation) {
@@ -614,6 +622,7 @@ impl<'m, 'a> Checker<'m, 'a> {
         self.check_table(&s.table);
         let ident = self.model.ident;
         let out = match &s.selection {
+            _ if s.json => Some(quote!((::std::string::String,))),
             Selection::Wildcard(_) => Some(quote!(#ident)),
             Selection::Selectors(sel) => {
                 let mut types = Vec::new();
@@ -663,7 +672,17 @@ impl<'m, 'a> Checker<'m, 'a> {
                 }
             }
         };
-        self.where_clause(&s.where_clause, s.allow_filtering, WhereKind::Select);
+        let pk_complete = self.where_clause(&s.where_clause, s.allow_filtering, WhereKind::Select);
+        // (When the WHERE clause restricts part of the key, that error is already reported.)
+        let reported = !s.where_clause.is_empty() && !s.allow_filtering;
+        if let (Some(first), false, false) = (s.order_by.first(), pk_complete, reported) {
+            self.error(
+                first.span,
+                "ORDER BY needs the partition key restricted by `=` or `IN`: rows are ordered \
+                 within one partition only"
+                    .to_owned(),
+            );
+        }
         for o in &s.order_by {
             if let Some(f) = self.column(&o.column) {
                 if !matches!(f.role, Role::Clustering(_)) {
@@ -827,7 +846,7 @@ impl<'m, 'a> Checker<'m, 'a> {
             };
             self.marker(a.op.term(), ty);
         }
-        self.where_clause(&s.where_clause, false, WhereKind::Update);
+        let _ = self.where_clause(&s.where_clause, false, WhereKind::Update);
         self.if_clause(&s.if_clause);
         Some(self.write_out(s.if_clause.is_some()))
     }
@@ -857,7 +876,7 @@ impl<'m, 'a> Checker<'m, 'a> {
             }
         }
         self.using(&s.using);
-        self.where_clause(&s.where_clause, false, WhereKind::Delete);
+        let _ = self.where_clause(&s.where_clause, false, WhereKind::Delete);
         self.if_clause(&s.if_clause);
         Some(self.write_out(s.if_clause.is_some()))
     }
