@@ -23,6 +23,7 @@ impl Rng {
 const VALID: &[&str] = &[
     "SELECT a, b AS c, COUNT(*), WRITETIME(d), TTL(d), token(a), CAST(e AS text), f.g, h['k'], s[1..?] FROM ks.t WHERE a = ? AND (b, c) > (1, 2) AND d IN (1, 2) AND e CONTAINS KEY 'x' AND f IS NOT NULL GROUP BY a ORDER BY b DESC PER PARTITION LIMIT 3 LIMIT :l ALLOW FILTERING",
     "SELECT JSON DISTINCT * FROM t WHERE token(a, b) >= token(?, ?)",
+    "SELECT a + 1, -b, (c * ?) - d, (int) e, (a, 1), [a, b], {a, :x}, {a: b}, 1 + 2, (1 + a) * 3 AS z FROM t",
     "INSERT INTO ks.t (a, b, c, d) VALUES (?, 'x''y', {1: [2, 3]}, {f: (1, 'a'), g: 0xff}) IF NOT EXISTS USING TTL 10 AND TIMESTAMP ?",
     "INSERT INTO t JSON '{}' DEFAULT UNSET",
     "UPDATE t USING TTL ? SET a = a + [1], b = [0] + b, c = c - {'x'}, m['k'] = -1.5e3, u.f = NaN, n += 1 WHERE k = ? IF a = 1 AND m['k'] IN (1, 2)",

@@ -2,7 +2,7 @@
 
 use std::fmt::{self, Display, Formatter, Write};
 
-use super::{list, operand, write_function_name};
+use super::{list, operand, starts_with_minus, write_function_name};
 use crate::ast::*;
 
 impl Display for SelectorExpr {
@@ -33,7 +33,59 @@ impl Display for SelectorExpr {
                 f.write_char(']')
             }
             SelectorKind::Term(t) => write!(f, "{t}"),
+            SelectorKind::Arithmetic { op, left, right } => {
+                selector_operand(f, left)?;
+                write!(f, " {op} ")?;
+                selector_operand(f, right)
+            }
+            SelectorKind::Negate(expr) => {
+                f.write_char('-')?;
+                match &expr.kind {
+                    SelectorKind::Term(t) if starts_with_minus(t) => write!(f, "({t})"),
+                    _ => selector_operand(f, expr),
+                }
+            }
+            SelectorKind::TypeHint { ty, expr } => {
+                write!(f, "({ty}) ")?;
+                selector_operand(f, expr)
+            }
+            SelectorKind::Tuple(items) => {
+                f.write_char('(')?;
+                list(f, items, ", ")?;
+                f.write_char(')')
+            }
+            SelectorKind::List(items) => {
+                f.write_char('[')?;
+                list(f, items, ", ")?;
+                f.write_char(']')
+            }
+            SelectorKind::Set(items) => {
+                f.write_char('{')?;
+                list(f, items, ", ")?;
+                f.write_char('}')
+            }
+            SelectorKind::Map(entries) => {
+                f.write_char('{')?;
+                for (i, (k, v)) in entries.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{k}: {v}")?;
+                }
+                f.write_char('}')
+            }
         }
+    }
+}
+
+/// Writes a selector operand, in parentheses when it is itself an operation.
+fn selector_operand(f: &mut Formatter<'_>, e: &SelectorExpr) -> fmt::Result {
+    match &e.kind {
+        SelectorKind::Arithmetic { .. }
+        | SelectorKind::Negate(_)
+        | SelectorKind::TypeHint { .. } => write!(f, "({e})"),
+        SelectorKind::Term(t) => operand(f, t),
+        _ => write!(f, "{e}"),
     }
 }
 
