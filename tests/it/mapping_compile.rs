@@ -101,22 +101,22 @@ fn create_table_and_type_cql() {
     );
 }
 
+/// The bind values of `Event::insert()`: every column in field order.
+type EventRow = (
+    String,
+    i32,
+    i64,
+    uuid::Uuid,
+    Option<String>,
+    Vec<u8>,
+    HashSet<String>,
+    BTreeMap<String, Vec<i32>>,
+    Option<Address>,
+);
+
 #[test]
 fn generated_statements() {
-    let insert: Statement<
-        (
-            String,
-            i32,
-            i64,
-            uuid::Uuid,
-            Option<String>,
-            Vec<u8>,
-            HashSet<String>,
-            BTreeMap<String, Vec<i32>>,
-            Option<Address>,
-        ),
-        (),
-    > = Event::insert();
+    let insert: Statement<EventRow, ()> = Event::insert();
     assert_eq!(
         insert.cql(),
         "INSERT INTO app.events (tenant, day, at, id, owner, payload, tags, attrs, home) \
