@@ -1,9 +1,21 @@
 //! `#[derive(Table)]` and `#[derive(UserType)]` for Ringbolt.
 //!
-//! Each derive reads the struct into a typed model ([`model`]), checks it and any hand-written
-//! queries, collecting every error with the span of the offending token ([`ctxt`]), then
+//! Each derive reads the struct into a typed model (`model.rs`), checks it and any hand-written
+//! queries, collecting every error with the span of the offending token (`ctxt.rs`), then
 //! generates one `const _: () = { ... };` block that calls the runtime in
-//! `ringbolt::mapping::__private` ([`expand`]). See the `ringbolt` crate for the attributes.
+//! `ringbolt::mapping::__private` (`expand.rs`). See the `ringbolt` crate for the attributes.
+//!
+//! Hand-written queries (`#[query(name = "...", cql = "...", idempotent = true)]`) are parsed
+//! with `ringbolt_cql` at compile time (`query.rs`). Their errors would ideally underline the
+//! offending token inside the string literal, but `proc_macro::Literal::subspan` is still
+//! unstable (proc-macro2's `Literal::subspan` returns `None` on stable compilers). The macro
+//! tries it, and on stable points at the whole literal with a message that quotes the token and
+//! gives its line and column in the CQL text, for example:
+//!
+//! ```text
+//! error: unknown column `bodyy` in table `event`
+//!          at `bodyy` (CQL line 1, column 7)
+//! ```
 
 use proc_macro::TokenStream;
 use syn::{parse_macro_input, DeriveInput};
@@ -21,10 +33,24 @@ use ctxt::Ctxt;
 
 /// Maps a struct to a CQL table: metadata, `CREATE TABLE`, a row mapper and typed statements.
 ///
-/// Attributes: `#[table(name = "...", keyspace = "...", crate = path, query(...))]`,
-/// `#[query(name = "...", cql = "...", idempotent = bool)]`, and on fields `#[partition_key]`,
-/// `#[clustering_key]` / `#[clustering_key(desc)]`, `#[column(name = "...", timeuuid)]`,
-/// `#[static_column]`, `#[counter]`, `#[skip]`.
+/// Container attributes:
+/// - `#[table(name = "...")]` (default: the struct's name in snake_case), `keyspace = "..."`
+///   (default: the session's keyspace), `crate = path` (default `::ringbolt`, for a renamed
+///   dependency);
+/// - `#[table(query(name = "...", cql = "...", idempotent = bool))]` or
+///   `#[query(name = "...", cql = "...", idempotent = bool)]`: a hand-written statement, checked
+///   at compile time against the table and generated as `T::name()`.
+///
+/// Field attributes: `#[partition_key]` (in field order; several make a composite key),
+/// `#[clustering_key]` / `#[clustering_key(desc)]`, `#[column(name = "...")]`,
+/// `#[column(timeuuid)]`, `#[static_column]`, `#[counter]` (or a `ringbolt::types::Counter`
+/// field), `#[skip]` (not a column; filled with `Default::default()` when reading rows).
+///
+/// Generated: `impl ringbolt::mapping::Table` (`TABLE`, `KEYSPACE`, `COLUMNS`, `PARTITION_KEY`,
+/// `CLUSTERING_KEY`, `create_table_cql()`, `create_types_cql()`), `DeserializeRow` by column
+/// name, and `Statement<Args, Out>` constructors: `insert`, `insert_if_not_exists`, `get`,
+/// `select_partition`, `select_by_partition_and_<c1>[_<c2>...]`, `select_range_<c>`, `update`,
+/// `delete`, `delete_partition`, and `increment` / `decrement` for counter tables.
 #[proc_macro_derive(
     Table,
     attributes(
