@@ -359,3 +359,61 @@ fn skip_meta(meta: &ParseNestedMeta) -> syn::Result<()> {
 pub fn path_to_string(path: &syn::Path) -> String {
     path.to_token_stream().to_string().replace(' ', "")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use syn::DeriveInput;
+
+    fn container(src: &str) -> (Option<String>, Vec<String>) {
+        let input: DeriveInput = syn::parse_str(src).unwrap();
+        let cx = Ctxt::new();
+        let c = Container::from_attrs(&cx, &input.attrs, ContainerKind::Table);
+        let errors = match cx.check() {
+            Ok(()) => Vec::new(),
+            Err(e) => e.into_iter().map(|e| e.to_string()).collect(),
+        };
+        (c.krate.map(|p| path_to_string(&p)), errors)
+    }
+
+    #[test]
+    fn crate_path_as_path_or_string() {
+        assert_eq!(
+            container("#[table(crate = rb)] struct S;").0.as_deref(),
+            Some("rb")
+        );
+        assert_eq!(
+            container("#[table(crate = \"::a::b\")] struct S;")
+                .0
+                .as_deref(),
+            Some("::a::b")
+        );
+    }
+
+    #[test]
+    fn unknown_keys_do_not_stop_parsing() {
+        let (_, errors) =
+            container("#[table(ttl = 5, name = \"a\", name = \"b\", other(x))] struct S;");
+        assert_eq!(errors.len(), 3, "{errors:?}");
+        assert!(errors[0].starts_with("unknown `table` attribute `ttl`"));
+        assert_eq!(errors[1], "duplicate attribute `name`");
+        assert!(errors[2].starts_with("unknown `table` attribute `other`"));
+    }
+
+    #[test]
+    fn queries_from_both_forms() {
+        let input: DeriveInput = syn::parse_str(
+            "#[query(name = \"a\", cql = \"SELECT\")] #[table(query(name = \"b\", cql = \"X\", idempotent = false))] struct S;",
+        )
+        .unwrap();
+        let cx = Ctxt::new();
+        let c = Container::from_attrs(&cx, &input.attrs, ContainerKind::Table);
+        cx.check().unwrap();
+        let names: Vec<String> = c.queries.iter().map(|q| q.name.to_string()).collect();
+        assert_eq!(names, ["a", "b"]);
+        assert_eq!(
+            c.queries[1].idempotent.as_ref().map(|b| b.value),
+            Some(false)
+        );
+    }
+}

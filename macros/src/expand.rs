@@ -218,6 +218,14 @@ fn where_eq(fields: &[&Field<'_>]) -> String {
         .join(" AND ")
 }
 
+/// The names of the functions generated for every statement of the table.
+pub fn generated_names(model: &Model<'_>) -> Vec<String> {
+    table_statements(model)
+        .iter()
+        .map(|s| s.name.to_string())
+        .collect()
+}
+
 /// The statements every table gets.
 fn table_statements(model: &Model<'_>) -> Vec<StatementFn> {
     let p = private(model);

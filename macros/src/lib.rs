@@ -90,6 +90,7 @@ fn expand_table(input: &DeriveInput) -> syn::Result<proc_macro2::TokenStream> {
         return Ok(proc_macro2::TokenStream::new());
     };
     check::check(&cx, &model, ContainerKind::Table);
+    check_query_names(&cx, &model);
     let queries: Vec<query::QueryPlan> = model
         .queries
         .iter()
@@ -97,6 +98,25 @@ fn expand_table(input: &DeriveInput) -> syn::Result<proc_macro2::TokenStream> {
         .collect();
     cx.check()?;
     Ok(expand::expand_table(&model, queries))
+}
+
+/// A hand-written query's name must not repeat another one's or a generated statement's.
+fn check_query_names(cx: &Ctxt, model: &model::Model<'_>) {
+    let generated = expand::generated_names(model);
+    let mut seen: Vec<String> = Vec::new();
+    for q in &model.queries {
+        let name = q.name.to_string();
+        if generated.contains(&name) {
+            cx.error_spanned_by(
+                &q.name,
+                format!("`{name}` is already generated for this table; choose another query name"),
+            );
+        } else if seen.contains(&name) {
+            cx.error_spanned_by(&q.name, format!("duplicate query name `{name}`"));
+        } else {
+            seen.push(name);
+        }
+    }
 }
 
 fn expand_user_type(input: &DeriveInput) -> syn::Result<proc_macro2::TokenStream> {
