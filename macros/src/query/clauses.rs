@@ -41,6 +41,20 @@ impl Checker<'_, '_> {
                                     if let Some(slot) = pk_restricted.get_mut(i) {
                                         *slot = true;
                                     }
+                                } else if !allow_filtering {
+                                    // Reported here; not again as a missing key column.
+                                    if let Some(slot) = pk_restricted.get_mut(i) {
+                                        *slot = true;
+                                    }
+                                    self.error(
+                                        r.op_span,
+                                        format!(
+                                            "partition key column `{}` can only be restricted by `=` or `IN`; \
+                                             use `token({})` for ranges",
+                                            field.column,
+                                            pk.iter().map(|f| f.column.as_str()).collect::<Vec<_>>().join(", ")
+                                        ),
+                                    );
                                 }
                                 if r.op == Operator::Eq {
                                     if let (RelationValue::Term(t), Some(slot)) =

@@ -185,3 +185,31 @@ fn map_and_list_elements() {
     .unwrap();
     assert_eq!(args(&s)[2], "String");
 }
+
+#[test]
+fn partition_key_ranges_order_by_and_json() {
+    let e = run("SELECT * FROM event WHERE tenant > ? AND day = ?", None).unwrap_err();
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert!(
+        e[0].contains("`tenant` can only be restricted by `=` or `IN`"),
+        "{e:?}"
+    );
+    assert!(e[0].contains("at `>`"), "{e:?}");
+    let e = run("SELECT * FROM event ORDER BY at", None).unwrap_err();
+    assert_eq!(e.len(), 1, "{e:?}");
+    assert!(e[0].contains("ORDER BY needs the partition key"), "{e:?}");
+    assert!(run(
+        "SELECT * FROM event WHERE tenant = ? AND day = ? ORDER BY at DESC",
+        None
+    )
+    .is_ok());
+    let s = run(
+        "SELECT JSON * FROM event WHERE tenant = ? AND day = ?",
+        None,
+    )
+    .unwrap();
+    assert_eq!(
+        s.out.to_string().replace(' ', ""),
+        "(::std::string::String,)"
+    );
+}
