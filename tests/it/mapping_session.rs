@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use bytes::BytesMut;
+use futures::StreamExt;
 use ringbolt::protocol::frame::{decode_request, encode_response, FrameDecoder, ResponseFrame};
 use ringbolt::protocol::request::{RawValue, Request};
 use ringbolt::protocol::response::{
@@ -215,6 +216,23 @@ async fn typed_statements_round_trip_through_a_session() {
     assert!(!session.apply(&lwt, row).await.unwrap());
     let grace = session.fetch_optional(&get, (8,)).await.unwrap().unwrap();
     assert_eq!(grace.email.as_deref(), Some("g@example.com"));
+
+    // The same statement as a stream of typed rows.
+    let streamed: Vec<User> = session
+        .stream_typed(&get, (7,))
+        .await
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+        .await;
+    assert_eq!(
+        streamed,
+        [User {
+            id: 7,
+            name: "ada".into(),
+            email: None
+        }]
+    );
 
     let prepared = store.lock().unwrap().prepared.clone();
     assert_eq!(
