@@ -9,3 +9,9 @@ pub mod ast;
 mod error;
 
 pub use error::{line_col, ParseError, ParseErrorKind};
+mod lexer;
+
+pub use lexer::{parse_duration, DurationValue};
+mod parser;
+
+pub use parser::{is_reserved_keyword, parse_statement, parse_statements};

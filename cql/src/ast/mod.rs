@@ -80,6 +80,7 @@ pub struct QualifiedName {
 /// A top-level CQL statement.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
+#[allow(clippy::large_enum_variant)] // a syntax tree, built once per statement
 pub enum Statement {
     /// `USE keyspace`.
     Use(Use),
