@@ -210,12 +210,12 @@ impl RangeTombstone {
         let above = match &self.start {
             Bound::Unbounded => true,
             Bound::Included(s) => key >= s.as_slice(),
-            Bound::Excluded(s) => key > s.as_slice() && !key.starts_with(s),
+            Bound::Excluded(s) => key > s.as_slice(),
         };
         let below = match &self.end {
             Bound::Unbounded => true,
-            Bound::Included(e) => key <= e.as_slice() || key.starts_with(e),
-            Bound::Excluded(e) => key < e.as_slice() && !key.starts_with(e),
+            Bound::Included(e) => key <= e.as_slice(),
+            Bound::Excluded(e) => key < e.as_slice(),
         };
         above && below
     }
@@ -328,20 +328,14 @@ mod tests {
     }
 
     #[test]
-    fn range_tombstone_prefix_bounds() {
+    fn range_tombstone_bounds() {
         let r = RangeTombstone {
             start: Bound::Included(vec![1]),
-            end: Bound::Included(vec![1]),
+            end: Bound::Excluded(vec![2]),
             ts: 5,
         };
         assert!(r.covers(&[1, 7]));
         assert!(!r.covers(&[2]));
-        let e = RangeTombstone {
-            start: Bound::Excluded(vec![1]),
-            end: Bound::Unbounded,
-            ts: 5,
-        };
-        assert!(!e.covers(&[1, 7]));
-        assert!(e.covers(&[2]));
+        assert!(!r.covers(&[0, 9]));
     }
 }
