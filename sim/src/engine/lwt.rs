@@ -191,10 +191,11 @@ fn current<'a>(
         ttl: 0,
     };
     let p = data.partitions.get(&m.position())?;
-    let ck = cas
-        .clustering
-        .as_ref()
-        .map(|c| (clustering_key(&cas.table, c), true));
+    let ck = match &cas.clustering {
+        Some(c) => Some((clustering_key(&cas.table, c), true)),
+        None if cas.table.clustering_len() == 0 => Some((Vec::new(), true)),
+        None => None,
+    };
     Some((p, ck))
 }
 

@@ -96,11 +96,15 @@ pub fn apply(data: &mut TableData, m: &Mutation, ts: i64, now_s: i64) {
         return;
     }
     let table = &m.table;
+    let clustering = match &m.clustering {
+        None if table.clustering_len() == 0 => Some(Vec::new()),
+        other => other.clone(),
+    };
     for op in &m.ops {
         let is_static = op_column(op)
             .and_then(|c| table.column(c))
             .is_some_and(|c| c.kind == ColumnKind::Static);
-        let row: &mut Row = match (&m.clustering, is_static) {
+        let row: &mut Row = match (&clustering, is_static) {
             (_, true) | (None, _) => &mut partition.statics,
             (Some(ck), false) => {
                 let key = clustering_key(table, ck);

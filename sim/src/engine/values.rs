@@ -196,6 +196,9 @@ fn map(
     typ: &ColumnType,
     ctx: &EvalCtx<'_>,
 ) -> Result<Val, String> {
+    if pairs.is_empty() && matches!(typ, ColumnType::Set(_) | ColumnType::List(_)) {
+        return Ok(Val::Bytes(build_collection(0, [])));
+    }
     let ColumnType::Map(kt, vt) = typ else {
         return Err(format!(
             "Invalid map literal for {name} of type {}",
