@@ -401,7 +401,7 @@ fn assignment(
             let Val::Bytes(b) = v else {
                 return match v {
                     Val::Unset => Ok(None),
-                    _ => Err(invalid(format!("Invalid null value for counter increment"))),
+                    _ => Err(invalid("Invalid null value for counter increment")),
                 };
             };
             let n = <[u8; 8]>::try_from(b.as_slice()).map(i64::from_be_bytes).unwrap_or(0);

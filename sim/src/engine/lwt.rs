@@ -18,6 +18,9 @@ use ringbolt_driver::protocol::ColumnType;
 use std::cmp::Ordering;
 use std::sync::Arc;
 
+/// The clustering key of the row a condition reads (None: the static row).
+type RowKey = Option<(Vec<u8>, bool)>;
+
 /// One evaluated IF condition.
 #[derive(Debug, Clone)]
 pub(crate) struct Condition {
@@ -173,10 +176,7 @@ pub(crate) fn cas_of(
     }))
 }
 
-fn current<'a>(
-    run: &'a Run<'_, '_, '_>,
-    cas: &Cas,
-) -> Option<(&'a Partition, Option<(Vec<u8>, bool)>)> {
+fn current<'a>(run: &'a Run<'_, '_, '_>, cas: &Cas) -> Option<(&'a Partition, RowKey)> {
     let data = run
         .state
         .data
@@ -199,7 +199,7 @@ fn current<'a>(
     Some((p, ck))
 }
 
-fn row_ref<'a>(p: &'a Partition, ck: &Option<(Vec<u8>, bool)>) -> Option<RowRef<'a>> {
+fn row_ref<'a>(p: &'a Partition, ck: &RowKey) -> Option<RowRef<'a>> {
     match ck {
         Some((k, _)) => p.rows.get_key_value(k).map(|(k, r)| RowRef {
             partition: p,

@@ -140,16 +140,16 @@ fn cell(ts: i64, value: Option<Vec<u8>>, ttl: i32, now_s: i64) -> Cell {
     }
 }
 
-fn add_items(
-    table: &TableDef,
-    row: &mut Row,
-    col: &str,
-    items: &[u8],
+/// When and for how long cells are written.
+#[derive(Debug, Clone, Copy)]
+struct Stamp {
     ts: i64,
     ttl: i32,
     now_s: i64,
-    prepend: bool,
-) {
+}
+
+fn add_items(table: &TableDef, row: &mut Row, col: &str, items: &[u8], st: Stamp, prepend: bool) {
+    let Stamp { ts, ttl, now_s } = st;
     let Some(def) = table.column(col) else { return };
     let typ = def.typ.typ.clone();
     let cx = row.complex_mut(col);
@@ -208,11 +208,15 @@ fn apply_op(table: &TableDef, row: &mut Row, op: &WriteOp, ts: i64, ttl: i32, no
             let del = ts.saturating_sub(1);
             cx.deleted_at = Some(cx.deleted_at.map_or(del, |d| d.max(del)));
             if let Some(items) = v {
-                add_items(table, row, col, items, ts, ttl, now_s, false);
+                add_items(table, row, col, items, Stamp { ts, ttl, now_s }, false);
             }
         }
-        WriteOp::Add(col, items) => add_items(table, row, col, items, ts, ttl, now_s, false),
-        WriteOp::Prepend(col, items) => add_items(table, row, col, items, ts, ttl, now_s, true),
+        WriteOp::Add(col, items) => {
+            add_items(table, row, col, items, Stamp { ts, ttl, now_s }, false)
+        }
+        WriteOp::Prepend(col, items) => {
+            add_items(table, row, col, items, Stamp { ts, ttl, now_s }, true)
+        }
         WriteOp::Remove(col, items) => {
             let Some(def) = table.column(col) else { return };
             let typ = def.typ.typ.clone();

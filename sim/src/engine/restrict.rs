@@ -114,6 +114,9 @@ pub fn clustering_key(table: &TableDef, values: &[Vec<u8>]) -> Vec<u8> {
     out
 }
 
+/// A multi-column relation: first column, its columns, operator, value tuples.
+type MultiRelation = (usize, Vec<usize>, Operator, Vec<Vec<Vec<u8>>>);
+
 enum ColRestriction {
     Eq(Vec<Vec<u8>>),
     Slice(Vec<(Operator, Vec<u8>)>),
@@ -201,7 +204,7 @@ pub fn analyse(
     );
     let n = table.columns.len();
     let mut per_col: Vec<Option<ColRestriction>> = (0..n).map(|_| None).collect();
-    let mut multi: Vec<(usize, Vec<usize>, Operator, Vec<Vec<Vec<u8>>>)> = Vec::new();
+    let mut multi: Vec<MultiRelation> = Vec::new();
     let mut filters = Vec::new();
     let mut token: (Bound<i64>, Bound<i64>) = (Bound::Unbounded, Bound::Unbounded);
     let mut has_token = false;
@@ -244,11 +247,9 @@ pub fn analyse(
                 let col = &table.columns[idx];
                 let typ = &col.typ.typ;
                 let key_col = matches!(col.kind, ColumnKind::PartitionKey | ColumnKind::Clustering);
-                if !key_col {
-                    if purpose != (Purpose::Select { allow_filtering }) {
-                        non_pk_in_write.push(col.name.clone());
-                        continue;
-                    }
+                if !key_col && purpose != (Purpose::Select { allow_filtering }) {
+                    non_pk_in_write.push(col.name.clone());
+                    continue;
                 }
                 let filterable_op = matches!(
                     rel.op,
@@ -643,7 +644,7 @@ pub fn analyse(
             .map(|(p, _)| make_slice(p, &[], false, false))
             .collect()
     });
-    slices.sort_by(|a, b| bound_key(&a.start).cmp(&bound_key(&b.start)));
+    slices.sort_by_key(|s| bound_key(&s.start));
     slices.dedup();
 
     if let Purpose::Select { allow_filtering } = purpose {

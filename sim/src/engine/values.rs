@@ -167,8 +167,8 @@ fn collection(
     for item in items {
         match eval(item, name, elem, ctx)? {
             Val::Bytes(b) => values.push(b),
-            Val::Null => return Err(format!("null is not supported inside collections")),
-            Val::Unset => return Err(format!("unset value is not supported inside collections")),
+            Val::Null => return Err("null is not supported inside collections".to_string()),
+            Val::Unset => return Err("unset value is not supported inside collections".to_string()),
         }
     }
     if is_set {

@@ -1,11 +1,13 @@
 use super::*;
 
+type PagingBytes = Option<Vec<u8>>;
+
 fn page(
     h: &mut Harness,
     cql: &str,
     size: i32,
     state: Option<Vec<u8>>,
-) -> (Vec<Vec<Option<Vec<u8>>>>, Option<Vec<u8>>) {
+) -> (Vec<Vec<Option<Vec<u8>>>>, PagingBytes) {
     let params = QueryParameters {
         page_size: Some(size),
         paging_state: state,
