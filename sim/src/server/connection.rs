@@ -175,11 +175,10 @@ async fn read_loop<R: AsyncRead + Unpin>(conn: Arc<Conn>, mut rd: R) {
                 Ok(None) => break,
                 Err(e) => {
                     let v = reader.version.unwrap_or(ProtocolVersion::V4);
-                    let stream = match &e {
-                        DecodeError::FrameTooLong { .. } => buf
-                            .get(2..4)
-                            .map(|s| i16::from_be_bytes([s[0], s[1]]))
-                            .unwrap_or(0),
+                    // Answer on the stream of the offending header when it can be read.
+                    let head = if segments.is_some() { &inner } else { &buf };
+                    let stream = match (head.get(2), head.get(3)) {
+                        (Some(&a), Some(&b)) => i16::from_be_bytes([a, b]),
                         _ => 0,
                     };
                     conn.reply(

@@ -49,3 +49,5 @@ pub(crate) async fn accept_loop(shared: Arc<Shared>, node: usize, listener: TcpL
 mod test_client;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tls_tests;

@@ -11,11 +11,14 @@ use ringbolt_driver::protocol::request::{AuthResponse, Query, Request, Startup};
 use ringbolt_driver::protocol::response::Response;
 use ringbolt_driver::protocol::segment::{encode_segments, SegmentDecoder};
 use ringbolt_driver::protocol::{FrameHeader, ProtocolVersion};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpStream;
 
+pub(crate) trait Io: AsyncRead + AsyncWrite + Unpin + Send {}
+impl<T: AsyncRead + AsyncWrite + Unpin + Send> Io for T {}
+
 pub(crate) struct TestClient {
-    socket: TcpStream,
+    socket: Box<dyn Io>,
     pub(crate) version: ProtocolVersion,
     segments: bool,
     buf: BytesMut,
@@ -29,6 +32,10 @@ const WAIT: Duration = Duration::from_secs(5);
 impl TestClient {
     pub(crate) async fn connect(addr: SocketAddr, version: ProtocolVersion) -> TestClient {
         let socket = TcpStream::connect(addr).await.expect("connect");
+        TestClient::over(Box::new(socket), version)
+    }
+
+    pub(crate) fn over(socket: Box<dyn Io>, version: ProtocolVersion) -> TestClient {
         TestClient {
             socket,
             version,

@@ -574,7 +574,9 @@ async fn garbage_gets_an_error_and_a_close_never_a_panic() {
     // An unknown opcode.
     let mut c = TestClient::connect(addr(&cluster, 0), ProtocolVersion::V4).await;
     c.send_raw(&[4, 0, 0, 1, 0x77, 0, 0, 0, 0]).await;
-    assert!(matches!(c.recv().await.response, Response::Error(_)));
+    let answer = c.recv().await;
+    assert_eq!(answer.stream, 1);
+    assert!(matches!(answer.response, Response::Error(_)));
     // A body that does not parse: an error on its stream, the connection stays usable.
     let mut c = TestClient::connect(addr(&cluster, 0), ProtocolVersion::V4).await;
     c.send_raw(&[4, 0, 0, 3, 0x01, 0, 0, 0, 2, 0xFF, 0xFF])
