@@ -36,14 +36,12 @@ pub struct Outcome {
     pub schema_change: Option<SchemaChange>,
 }
 
-impl Outcome {
-    /// An outcome that is only an error.
-    pub fn error(error: ErrorBody) -> Outcome {
-        Outcome {
-            result: Err(error),
-            warnings: Vec::new(),
-            schema_change: None,
-        }
+/// An outcome that is only an error.
+pub fn error_outcome(error: ErrorBody) -> Outcome {
+    Outcome {
+        result: Err(error),
+        warnings: Vec::new(),
+        schema_change: None,
     }
 }
 

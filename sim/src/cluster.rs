@@ -263,7 +263,7 @@ struct NoEngine;
 
 impl NoEngine {
     fn refuse() -> Outcome {
-        Outcome::error(crate::fault::errors::server_error(
+        crate::backend::error_outcome(crate::fault::errors::server_error(
             "this ringbolt-sim build has no CQL engine; pass one with SimClusterBuilder::backend",
         ))
     }

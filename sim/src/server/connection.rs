@@ -509,7 +509,7 @@ impl Conn {
             Request::Prepare(p) => backend.prepare(&mut ctx, p),
             Request::Execute(e) => backend.execute(&mut ctx, e),
             Request::Batch(b) => backend.batch(&mut ctx, b),
-            other => Outcome::error(handshake::protocol_error(format!(
+            other => crate::backend::error_outcome(handshake::protocol_error(format!(
                 "Unexpected message {}",
                 handshake::opcode_name(other.opcode())
             ))),

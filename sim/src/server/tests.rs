@@ -71,7 +71,7 @@ impl Backend for TestEngine {
                 self.applied.fetch_add(1, Ordering::SeqCst);
                 ok(ResultBody::Void)
             }
-            _ => Outcome::error(ErrorBody {
+            _ => crate::backend::error_outcome(ErrorBody {
                 code: ErrorCode::SyntaxError,
                 message: format!("test engine does not know {text:?}"),
             }),
