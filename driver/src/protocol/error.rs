@@ -101,6 +101,15 @@ pub enum EncodeError {
         /// The negotiated version.
         version: u8,
     },
+    /// The message is inconsistent (for example named and positional values mixed, or a field
+    /// the version requires is missing); fix the message as the reason says.
+    #[error("invalid {what}: {reason}")]
+    Invalid {
+        /// What was being written.
+        what: &'static str,
+        /// What is wrong.
+        reason: &'static str,
+    },
     /// More bind values or statements than the protocol allows (65535).
     #[error("too many {what}: {count} (maximum 65535)")]
     TooMany {
@@ -109,4 +118,14 @@ pub enum EncodeError {
         /// How many there were.
         count: usize,
     },
+}
+
+impl EncodeError {
+    /// Shorthand for [`EncodeError::NotInVersion`].
+    pub(crate) fn not_in(what: &'static str, v: super::ProtocolVersion) -> EncodeError {
+        EncodeError::NotInVersion {
+            what,
+            version: v as u8,
+        }
+    }
 }

@@ -41,3 +41,72 @@ pub enum Request {
     /// AUTH_RESPONSE
     AuthResponse(AuthResponse),
 }
+
+use super::primitives::Reader;
+use super::{DecodeError, EncodeError, Opcode, ProtocolVersion};
+
+impl Request {
+    /// The message's opcode.
+    pub fn opcode(&self) -> Opcode {
+        match self {
+            Request::Startup(_) => Opcode::Startup,
+            Request::Options(_) => Opcode::Options,
+            Request::Query(_) => Opcode::Query,
+            Request::Prepare(_) => Opcode::Prepare,
+            Request::Execute(_) => Opcode::Execute,
+            Request::Batch(_) => Opcode::Batch,
+            Request::Register(_) => Opcode::Register,
+            Request::AuthResponse(_) => Opcode::AuthResponse,
+        }
+    }
+
+    /// Appends the message body (without the frame header) for version `v`.
+    pub fn encode_body(&self, v: ProtocolVersion, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+        let start = out.len();
+        let result = match self {
+            Request::Startup(m) => m.encode(out),
+            Request::Options(_) => Ok(()),
+            Request::Query(m) => m.encode(v, out),
+            Request::Prepare(m) => m.encode(v, out),
+            Request::Execute(m) => m.encode(v, out),
+            Request::Batch(m) => m.encode(v, out),
+            Request::Register(m) => m.encode(out),
+            Request::AuthResponse(m) => m.encode(out),
+        };
+        if result.is_err() {
+            out.truncate(start);
+        }
+        result
+    }
+
+    /// Decodes a message body. The whole body must be used.
+    pub fn decode_body(
+        op: Opcode,
+        v: ProtocolVersion,
+        body: &[u8],
+    ) -> Result<Request, DecodeError> {
+        let mut r = Reader::new(body);
+        Ok(match op {
+            Opcode::Startup => Request::Startup(Startup::decode(&mut r)?),
+            Opcode::Options => {
+                r.expect_end("OPTIONS")?;
+                Request::Options(Options)
+            }
+            Opcode::Query => Request::Query(Query::decode(&mut r, v)?),
+            Opcode::Prepare => Request::Prepare(Prepare::decode(&mut r, v)?),
+            Opcode::Execute => Request::Execute(Execute::decode(&mut r, v)?),
+            Opcode::Batch => Request::Batch(Batch::decode(&mut r, v)?),
+            Opcode::Register => Request::Register(Register::decode(&mut r)?),
+            Opcode::AuthResponse => Request::AuthResponse(AuthResponse::decode(&mut r)?),
+            other => {
+                return Err(DecodeError::UnknownCode {
+                    what: "request opcode",
+                    code: u32::from(other as u8),
+                })
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -160,3 +160,331 @@ pub struct ErrorBody {
     /// The server's message.
     pub message: String,
 }
+
+use crate::protocol::primitives::{
+    int_len, write_byte, write_consistency, write_inetaddr, write_int, write_short,
+    write_short_bytes, write_string, write_string_list, Reader,
+};
+use crate::protocol::{DecodeError, EncodeError, ProtocolVersion};
+
+impl WriteType {
+    /// The write type's name on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WriteType::Simple => "SIMPLE",
+            WriteType::Batch => "BATCH",
+            WriteType::UnloggedBatch => "UNLOGGED_BATCH",
+            WriteType::Counter => "COUNTER",
+            WriteType::BatchLog => "BATCH_LOG",
+            WriteType::Cas => "CAS",
+            WriteType::View => "VIEW",
+            WriteType::Cdc => "CDC",
+        }
+    }
+
+    /// The write type with this name.
+    pub fn from_name(s: &str) -> Option<WriteType> {
+        Some(match s {
+            "SIMPLE" => WriteType::Simple,
+            "BATCH" => WriteType::Batch,
+            "UNLOGGED_BATCH" => WriteType::UnloggedBatch,
+            "COUNTER" => WriteType::Counter,
+            "BATCH_LOG" => WriteType::BatchLog,
+            "CAS" => WriteType::Cas,
+            "VIEW" => WriteType::View,
+            "CDC" => WriteType::Cdc,
+            _ => return None,
+        })
+    }
+
+    fn read(r: &mut Reader<'_>) -> Result<WriteType, DecodeError> {
+        let s = r.read_str()?;
+        WriteType::from_name(s).ok_or(DecodeError::Malformed {
+            what: "ERROR write type",
+            reason: "unknown write type",
+        })
+    }
+}
+
+impl ErrorCode {
+    /// The numeric error code.
+    pub fn code(&self) -> i32 {
+        match self {
+            ErrorCode::ServerError => 0x0000,
+            ErrorCode::ProtocolError => 0x000A,
+            ErrorCode::AuthenticationError => 0x0100,
+            ErrorCode::Unavailable { .. } => 0x1000,
+            ErrorCode::Overloaded => 0x1001,
+            ErrorCode::IsBootstrapping => 0x1002,
+            ErrorCode::TruncateError => 0x1003,
+            ErrorCode::WriteTimeout { .. } => 0x1100,
+            ErrorCode::ReadTimeout { .. } => 0x1200,
+            ErrorCode::ReadFailure { .. } => 0x1300,
+            ErrorCode::FunctionFailure { .. } => 0x1400,
+            ErrorCode::WriteFailure { .. } => 0x1500,
+            ErrorCode::CdcWriteFailure => 0x1600,
+            ErrorCode::CasWriteUnknown { .. } => 0x1700,
+            ErrorCode::SyntaxError => 0x2000,
+            ErrorCode::Unauthorized => 0x2100,
+            ErrorCode::Invalid => 0x2200,
+            ErrorCode::ConfigError => 0x2300,
+            ErrorCode::AlreadyExists { .. } => 0x2400,
+            ErrorCode::Unprepared { .. } => 0x2500,
+        }
+    }
+}
+
+/// Writes the failures of a Read_failure or Write_failure: `<reasonmap>` in v5,
+/// `<numfailures>` in v4.
+fn write_failures(
+    out: &mut Vec<u8>,
+    v: ProtocolVersion,
+    reasons: &[FailureReason],
+    num_failures: i32,
+) -> Result<(), EncodeError> {
+    match v {
+        ProtocolVersion::V4 => write_int(out, num_failures),
+        ProtocolVersion::V5 => {
+            write_int(out, int_len(reasons.len(), "failure reason map")?);
+            for reason in reasons {
+                write_inetaddr(out, &reason.endpoint);
+                write_short(out, reason.code);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn read_failures(
+    r: &mut Reader<'_>,
+    v: ProtocolVersion,
+) -> Result<(Vec<FailureReason>, i32), DecodeError> {
+    match v {
+        ProtocolVersion::V4 => Ok((Vec::new(), r.read_int()?)),
+        ProtocolVersion::V5 => {
+            let n = r.read_int()?;
+            let count = usize::try_from(n).map_err(|_| DecodeError::InvalidLength {
+                what: "failure reason map",
+                length: i64::from(n),
+            })?;
+            // Each entry is at least 1 + 4 (IPv4) + 2 bytes.
+            let count = r.check_count(count, 7, "failure reason map")?;
+            let mut reasons = Vec::with_capacity(count);
+            for _ in 0..count {
+                let endpoint = r.read_inetaddr()?;
+                let code = r.read_short()?;
+                reasons.push(FailureReason { endpoint, code });
+            }
+            Ok((reasons, n))
+        }
+    }
+}
+
+impl ErrorBody {
+    /// Writes the ERROR body for version `v`.
+    pub fn encode(&self, v: ProtocolVersion, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+        write_int(out, self.code.code());
+        write_string(out, &self.message)?;
+        match &self.code {
+            ErrorCode::ServerError
+            | ErrorCode::ProtocolError
+            | ErrorCode::AuthenticationError
+            | ErrorCode::Overloaded
+            | ErrorCode::IsBootstrapping
+            | ErrorCode::TruncateError
+            | ErrorCode::CdcWriteFailure
+            | ErrorCode::SyntaxError
+            | ErrorCode::Unauthorized
+            | ErrorCode::Invalid
+            | ErrorCode::ConfigError => {}
+            ErrorCode::Unavailable {
+                consistency,
+                required,
+                alive,
+            } => {
+                write_consistency(out, *consistency);
+                write_int(out, *required);
+                write_int(out, *alive);
+            }
+            ErrorCode::WriteTimeout {
+                consistency,
+                received,
+                block_for,
+                write_type,
+                contentions,
+            } => {
+                write_consistency(out, *consistency);
+                write_int(out, *received);
+                write_int(out, *block_for);
+                write_string(out, write_type.as_str())?;
+                if v == ProtocolVersion::V5 && *write_type == WriteType::Cas {
+                    write_short(out, contentions.unwrap_or(0));
+                }
+            }
+            ErrorCode::ReadTimeout {
+                consistency,
+                received,
+                block_for,
+                data_present,
+            } => {
+                write_consistency(out, *consistency);
+                write_int(out, *received);
+                write_int(out, *block_for);
+                write_byte(out, u8::from(*data_present));
+            }
+            ErrorCode::ReadFailure {
+                consistency,
+                received,
+                block_for,
+                reasons,
+                num_failures,
+                data_present,
+            } => {
+                write_consistency(out, *consistency);
+                write_int(out, *received);
+                write_int(out, *block_for);
+                write_failures(out, v, reasons, *num_failures)?;
+                write_byte(out, u8::from(*data_present));
+            }
+            ErrorCode::FunctionFailure {
+                keyspace,
+                function,
+                arg_types,
+            } => {
+                write_string(out, keyspace)?;
+                write_string(out, function)?;
+                write_string_list(out, arg_types)?;
+            }
+            ErrorCode::WriteFailure {
+                consistency,
+                received,
+                block_for,
+                reasons,
+                num_failures,
+                write_type,
+            } => {
+                write_consistency(out, *consistency);
+                write_int(out, *received);
+                write_int(out, *block_for);
+                write_failures(out, v, reasons, *num_failures)?;
+                write_string(out, write_type.as_str())?;
+            }
+            ErrorCode::CasWriteUnknown {
+                consistency,
+                received,
+                block_for,
+            } => {
+                write_consistency(out, *consistency);
+                write_int(out, *received);
+                write_int(out, *block_for);
+            }
+            ErrorCode::AlreadyExists { keyspace, table } => {
+                write_string(out, keyspace)?;
+                write_string(out, table)?;
+            }
+            ErrorCode::Unprepared { id } => write_short_bytes(out, id)?,
+        }
+        Ok(())
+    }
+
+    /// Reads an ERROR body for version `v`; nothing may follow it.
+    pub fn decode(r: &mut Reader<'_>, v: ProtocolVersion) -> Result<ErrorBody, DecodeError> {
+        let code = r.read_int()?;
+        let message = r.read_string()?;
+        let code = match code {
+            0x0000 => ErrorCode::ServerError,
+            0x000A => ErrorCode::ProtocolError,
+            0x0100 => ErrorCode::AuthenticationError,
+            0x1000 => ErrorCode::Unavailable {
+                consistency: r.read_consistency()?,
+                required: r.read_int()?,
+                alive: r.read_int()?,
+            },
+            0x1001 => ErrorCode::Overloaded,
+            0x1002 => ErrorCode::IsBootstrapping,
+            0x1003 => ErrorCode::TruncateError,
+            0x1100 => {
+                let consistency = r.read_consistency()?;
+                let received = r.read_int()?;
+                let block_for = r.read_int()?;
+                let write_type = WriteType::read(r)?;
+                let contentions = if v == ProtocolVersion::V5 && write_type == WriteType::Cas {
+                    Some(r.read_short()?)
+                } else {
+                    None
+                };
+                ErrorCode::WriteTimeout {
+                    consistency,
+                    received,
+                    block_for,
+                    write_type,
+                    contentions,
+                }
+            }
+            0x1200 => ErrorCode::ReadTimeout {
+                consistency: r.read_consistency()?,
+                received: r.read_int()?,
+                block_for: r.read_int()?,
+                data_present: r.read_byte()? != 0,
+            },
+            0x1300 => {
+                let consistency = r.read_consistency()?;
+                let received = r.read_int()?;
+                let block_for = r.read_int()?;
+                let (reasons, num_failures) = read_failures(r, v)?;
+                ErrorCode::ReadFailure {
+                    consistency,
+                    received,
+                    block_for,
+                    reasons,
+                    num_failures,
+                    data_present: r.read_byte()? != 0,
+                }
+            }
+            0x1400 => ErrorCode::FunctionFailure {
+                keyspace: r.read_string()?,
+                function: r.read_string()?,
+                arg_types: r.read_string_list()?,
+            },
+            0x1500 => {
+                let consistency = r.read_consistency()?;
+                let received = r.read_int()?;
+                let block_for = r.read_int()?;
+                let (reasons, num_failures) = read_failures(r, v)?;
+                ErrorCode::WriteFailure {
+                    consistency,
+                    received,
+                    block_for,
+                    reasons,
+                    num_failures,
+                    write_type: WriteType::read(r)?,
+                }
+            }
+            0x1600 => ErrorCode::CdcWriteFailure,
+            0x1700 => ErrorCode::CasWriteUnknown {
+                consistency: r.read_consistency()?,
+                received: r.read_int()?,
+                block_for: r.read_int()?,
+            },
+            0x2000 => ErrorCode::SyntaxError,
+            0x2100 => ErrorCode::Unauthorized,
+            0x2200 => ErrorCode::Invalid,
+            0x2300 => ErrorCode::ConfigError,
+            0x2400 => ErrorCode::AlreadyExists {
+                keyspace: r.read_string()?,
+                table: r.read_string()?,
+            },
+            0x2500 => ErrorCode::Unprepared {
+                id: r.read_short_bytes()?.to_vec(),
+            },
+            other => {
+                return Err(DecodeError::UnknownCode {
+                    what: "error code",
+                    code: other as u32,
+                })
+            }
+        };
+        r.expect_end("ERROR")?;
+        Ok(ErrorBody { code, message })
+    }
+}

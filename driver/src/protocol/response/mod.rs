@@ -9,9 +9,11 @@ mod supported;
 
 pub use auth::{AuthChallenge, AuthSuccess, Authenticate};
 pub use error::{ErrorBody, ErrorCode, FailureReason, WriteType};
-pub use event::{Event, SchemaChange, SchemaChangeTarget, SchemaChangeType, StatusChange, TopologyChange};
+pub use event::{
+    Event, SchemaChange, SchemaChangeTarget, SchemaChangeType, StatusChange, TopologyChange,
+};
 pub use result::{
-    ColumnSpec, PreparedMetadata, PreparedResult, ResultBody, Rows, RowsMetadata,
+    ColumnSpec, PreparedMetadata, PreparedResult, ResultBody, Rows, RowsMetadata, RowsReader,
 };
 pub use supported::Supported;
 
@@ -35,3 +37,72 @@ pub enum Response {
     /// AUTH_SUCCESS
     AuthSuccess(AuthSuccess),
 }
+
+use super::primitives::Reader;
+use super::{DecodeError, EncodeError, Opcode, ProtocolVersion};
+
+impl Response {
+    /// The message's opcode.
+    pub fn opcode(&self) -> Opcode {
+        match self {
+            Response::Error(_) => Opcode::Error,
+            Response::Ready => Opcode::Ready,
+            Response::Authenticate(_) => Opcode::Authenticate,
+            Response::Supported(_) => Opcode::Supported,
+            Response::Result(_) => Opcode::Result,
+            Response::Event(_) => Opcode::Event,
+            Response::AuthChallenge(_) => Opcode::AuthChallenge,
+            Response::AuthSuccess(_) => Opcode::AuthSuccess,
+        }
+    }
+
+    /// Appends the message body (without the frame header) for version `v`.
+    pub fn encode_body(&self, v: ProtocolVersion, out: &mut Vec<u8>) -> Result<(), EncodeError> {
+        let start = out.len();
+        let result = match self {
+            Response::Error(m) => m.encode(v, out),
+            Response::Ready => Ok(()),
+            Response::Authenticate(m) => m.encode(out),
+            Response::Supported(m) => m.encode(out),
+            Response::Result(m) => m.encode(v, out),
+            Response::Event(m) => m.encode(out),
+            Response::AuthChallenge(m) => m.encode(out),
+            Response::AuthSuccess(m) => m.encode(out),
+        };
+        if result.is_err() {
+            out.truncate(start);
+        }
+        result
+    }
+
+    /// Decodes a message body. The whole body must be used; rows borrow from `body`.
+    pub fn decode_body(
+        op: Opcode,
+        v: ProtocolVersion,
+        body: bytes::Bytes,
+    ) -> Result<Response, DecodeError> {
+        let mut r = Reader::new(&body);
+        Ok(match op {
+            Opcode::Error => Response::Error(ErrorBody::decode(&mut r, v)?),
+            Opcode::Ready => {
+                r.expect_end("READY")?;
+                Response::Ready
+            }
+            Opcode::Authenticate => Response::Authenticate(Authenticate::decode(&mut r)?),
+            Opcode::Supported => Response::Supported(Supported::decode(&mut r)?),
+            Opcode::Result => Response::Result(ResultBody::decode(body.clone(), v)?),
+            Opcode::Event => Response::Event(Event::decode(&mut r)?),
+            Opcode::AuthChallenge => Response::AuthChallenge(AuthChallenge::decode(&mut r)?),
+            Opcode::AuthSuccess => Response::AuthSuccess(AuthSuccess::decode(&mut r)?),
+            other => {
+                return Err(DecodeError::UnknownCode {
+                    what: "response opcode",
+                    code: u32::from(other as u8),
+                })
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests;
