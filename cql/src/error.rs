@@ -46,6 +46,12 @@ impl ParseError {
 
     /// The 1-based line and 0-based column of the start of the span in `text`, as Cassandra
     /// reports positions (`line 1:7`).
+    ///
+    /// ```
+    /// let text = "SELECT *\nFROM t\nWHERE = 1";
+    /// let err = ringbolt_cql::parse_statement(text).unwrap_err();
+    /// assert_eq!(err.line_col(text), (3, 6));
+    /// ```
     pub fn line_col(&self, text: &str) -> (usize, usize) {
         line_col(text, self.span.start)
     }

@@ -5,9 +5,11 @@
 //! two [`Ident`]s name the same thing exactly when their `name` fields are equal.
 
 mod ddl;
+mod display;
 mod dml;
 mod term;
 mod types;
+mod visit;
 
 pub use ddl::*;
 pub use dml::*;
@@ -142,6 +144,32 @@ impl Statement {
             Statement::DropType(s) => s.span,
             Statement::CreateIndex(s) => s.span,
             Statement::DropIndex(s) => s.span,
+        }
+    }
+
+    /// The table (or type, or index) the statement is about, when it names one: the table of
+    /// SELECT/INSERT/UPDATE/DELETE/TRUNCATE and table DDL, the type of type DDL, the indexed table
+    /// of CREATE INDEX, the index of DROP INDEX.
+    pub fn object_name(&self) -> Option<&QualifiedName> {
+        match self {
+            Statement::Select(s) => Some(&s.table),
+            Statement::Insert(s) => Some(&s.table),
+            Statement::Update(s) => Some(&s.table),
+            Statement::Delete(s) => Some(&s.table),
+            Statement::CreateTable(s) => Some(&s.name),
+            Statement::AlterTable(s) => Some(&s.name),
+            Statement::DropTable(s) => Some(&s.name),
+            Statement::Truncate(s) => Some(&s.name),
+            Statement::CreateType(s) => Some(&s.name),
+            Statement::AlterType(s) => Some(&s.name),
+            Statement::DropType(s) => Some(&s.name),
+            Statement::CreateIndex(s) => Some(&s.table),
+            Statement::DropIndex(s) => Some(&s.name),
+            Statement::Use(_)
+            | Statement::Batch(_)
+            | Statement::CreateKeyspace(_)
+            | Statement::AlterKeyspace(_)
+            | Statement::DropKeyspace(_) => None,
         }
     }
 

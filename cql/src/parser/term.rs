@@ -192,7 +192,8 @@ impl Parser<'_> {
         Err(self.unexpected("an integer or a bind marker"))
     }
 
-    fn primary(&mut self) -> Result<Term, ParseError> {
+    /// A term without arithmetic: a constant, a marker, a collection, a call...
+    pub(super) fn primary(&mut self) -> Result<Term, ParseError> {
         self.enter()?;
         let r = self.primary_inner();
         self.leave();
@@ -363,7 +364,7 @@ impl Parser<'_> {
     }
 
     /// True when the tokens after `(` look like a type (for a type hint).
-    fn is_type_hint_start(&self) -> bool {
+    pub(super) fn is_type_hint_start(&self) -> bool {
         match &self.peek_nth(1).kind {
             TokenKind::Word(w) => {
                 if NativeType::from_name(w).is_some()
@@ -375,15 +376,19 @@ impl Parser<'_> {
                     // `set` and friends are types only when followed by '<'; natives are always.
                     return NativeType::from_name(w).is_some() || self.is_punct_at(2, Punct::Lt);
                 }
-                !super::is_reserved_keyword(w)
-                    && !self.is_punct_at(2, Punct::LParen)
-                    && (self.is_punct_at(2, Punct::RParen) || self.is_punct_at(2, Punct::Dot))
+                !super::is_reserved_keyword(w) && self.is_type_name_end()
             }
-            TokenKind::QuotedIdent(_) => {
-                self.is_punct_at(2, Punct::RParen) || self.is_punct_at(2, Punct::Dot)
-            }
+            TokenKind::QuotedIdent(_) => self.is_type_name_end(),
             _ => false,
         }
+    }
+
+    /// After `( name`: true for `)` or `. name )`, a (possibly qualified) user type name.
+    fn is_type_name_end(&self) -> bool {
+        self.is_punct_at(2, Punct::RParen)
+            || (self.is_punct_at(2, Punct::Dot)
+                && self.is_ident_at(3)
+                && self.is_punct_at(4, Punct::RParen))
     }
 
     /// `(type) term`, `(a, b, ...)` or `(term)`.
