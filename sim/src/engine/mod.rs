@@ -5,6 +5,7 @@
 //! Cassandra 4.0 words it. It keeps the schema catalog, the data, the prepared statements and the
 //! per-node request counters that `system_views.sim_node_stats` shows.
 
+mod backend_impl;
 pub mod binds;
 pub mod clock;
 pub mod errors;

@@ -155,3 +155,26 @@ fn node_stats_count_single_partition_requests() {
     let replica = int_of(first[2].as_ref().unwrap());
     assert!(replica > 0 && replica < 31, "as_replica {replica}");
 }
+
+#[test]
+fn the_engine_serves_the_backend_trait() {
+    use crate::backend::{Backend, RequestContext as BackendContext};
+    let h = Harness::new();
+    let mut ks = None;
+    let mut ctx = BackendContext {
+        coordinator: 2,
+        cluster: &h.cluster,
+        version: ProtocolVersion::V4,
+        keyspace: &mut ks,
+        stats: &h.stats,
+    };
+    let q = Query {
+        query: "SELECT rpc_address FROM system.local".into(),
+        params: QueryParameters::default(),
+    };
+    let out = Backend::query(&h.engine, &mut ctx, &q);
+    let Ok(ResultBody::Rows(r)) = out.result else {
+        panic!("{out:?}")
+    };
+    assert_eq!(decode_rows(&r), vec![vec![Some(vec![127, 0, 0, 3])]]);
+}
