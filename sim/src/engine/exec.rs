@@ -66,7 +66,7 @@ impl Run<'_, '_, '_> {
     pub fn table(&self, name: &QualifiedName) -> ExecResult<Arc<TableDef>> {
         let ks = self.keyspace_of(name)?;
         let Some(keyspace) = self.state.catalog.keyspaces.get(&ks) else {
-            return Err(invalid(format!("Keyspace {ks} does not exist")));
+            return Err(invalid(format!("keyspace {ks} does not exist")));
         };
         keyspace
             .tables
@@ -120,7 +120,11 @@ pub(crate) fn run_query(
         ringbolt_cql::parse_statement(&q.query).map_err(|e| syntax_error(&q.query, &e))?;
     let binds = parse_binds(&q.params.values)?;
     let mut run = new_run(state, ctx, &q.params, binds, now);
-    run.binds.marker_names = super::prepare::marker_names(&statement);
+    run.binds.marker_names = if q.params.values.named {
+        super::prepare::bind_names(run.state, run.keyspace.as_deref(), &statement)
+    } else {
+        super::prepare::marker_names(&statement)
+    };
     run_statement(&mut run, &statement)
 }
 

@@ -138,7 +138,7 @@ fn filtering_rules_and_messages() {
     );
     is_invalid(
         &h.err("SELECT * FROM nope.t"),
-        "Keyspace nope does not exist",
+        "keyspace nope does not exist",
     );
 }
 
@@ -424,4 +424,32 @@ fn hostile_input_never_panics() {
         ..QueryParameters::default()
     };
     assert!(h.run("SELECT * FROM t WHERE k = ?", params).result.is_err());
+}
+
+#[test]
+fn named_values_bind_by_receiver_name() {
+    let mut h = Harness::with_ks();
+    h.ok("CREATE TABLE t (k int PRIMARY KEY, v text)");
+    let mut bytes = Vec::new();
+    for (name, value) in [("v", b"hi".to_vec()), ("k", 7i32.to_be_bytes().to_vec())] {
+        bytes.extend_from_slice(&(name.len() as u16).to_be_bytes());
+        bytes.extend_from_slice(name.as_bytes());
+        bytes.extend_from_slice(&(value.len() as i32).to_be_bytes());
+        bytes.extend_from_slice(&value);
+    }
+    let params = QueryParameters {
+        values: SerializedValues {
+            count: 2,
+            named: true,
+            bytes,
+        },
+        ..QueryParameters::default()
+    };
+    h.run("INSERT INTO t (k, v) VALUES (?, ?)", params)
+        .result
+        .unwrap();
+    assert_eq!(
+        h.rows("SELECT v FROM t WHERE k = 7"),
+        vec![vec![Some(b"hi".to_vec())]]
+    );
 }
