@@ -144,7 +144,24 @@ pub(crate) fn run_execute(
     if e.params.keyspace.is_none() && prepared.keyspace.is_some() {
         run.keyspace = prepared.keyspace.clone();
     }
-    run_statement(&mut run, &prepared.statement)
+    let v5 = run.ctx.version == ringbolt_driver::protocol::ProtocolVersion::V5;
+    let skip = run.skip_metadata;
+    run.skip_metadata = false;
+    let mut result = run_statement(&mut run, &prepared.statement)?;
+    if let ResultBody::Rows(rows) = &mut result {
+        let current = super::results::metadata_id(&rows.metadata.columns);
+        let changed = v5
+            && matches!(prepared.statement, Statement::Select(_))
+            && e.result_metadata_id
+                .as_ref()
+                .is_some_and(|id| *id != current);
+        if changed {
+            rows.metadata.new_metadata_id = Some(current);
+        } else if skip {
+            rows.metadata.columns.clear();
+        }
+    }
+    Ok(result)
 }
 
 /// BATCH.

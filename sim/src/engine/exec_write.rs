@@ -641,6 +641,15 @@ pub(crate) fn batch(
     }
     run.binds = saved_binds;
     run.timestamp = batch_ts;
+    if let Some(first) = mutations.first() {
+        let pos = first.position();
+        if mutations
+            .iter()
+            .all(|m| m.position() == pos && m.table.keyspace == first.table.keyspace)
+        {
+            count_stats(run, first);
+        }
+    }
     if !cases.is_empty() {
         let first = mutations
             .first()
