@@ -109,6 +109,7 @@ fn run_single(run: &mut Run<'_, '_, '_>, st: &Statement) -> ExecResult<ResultBod
     if let [m] = planned.mutations.as_slice() {
         count_stats(run, m);
     }
+    check_list_indexes(run, &planned.mutations)?;
     match planned.cas {
         Some(cas) => lwt::execute(run, planned.mutations, vec![cas], false),
         None => {
@@ -667,4 +668,52 @@ pub(crate) fn batch(
     let ts = run.write_timestamp();
     apply_all(run, &mutations, ts);
     Ok(ResultBody::Void)
+}
+
+/// Refuses `l[i] = v` and `DELETE l[i]` beyond the list's end, as Cassandra does.
+fn check_list_indexes(run: &Run<'_, '_, '_>, mutations: &[Mutation]) -> ExecResult<()> {
+    let now_s = run.now_s();
+    for m in mutations {
+        for op in &m.ops {
+            let WriteOp::SetIndex(col, idx, _) = op else {
+                continue;
+            };
+            let Some(def) = m.table.column(col) else {
+                continue;
+            };
+            let data = run
+                .state
+                .data
+                .get(&(m.table.keyspace.clone(), m.table.name.clone()));
+            let partition = data.and_then(|d| d.partitions.get(&m.position()));
+            let key = match &m.clustering {
+                Some(c) => super::restrict::clustering_key(&m.table, c),
+                None => Vec::new(),
+            };
+            let len = partition
+                .and_then(|p| {
+                    let row = if def.kind == ColumnKind::Static {
+                        None
+                    } else {
+                        p.rows.get_key_value(&key).map(|(k, r)| (k.as_slice(), r))
+                    };
+                    super::read::RowRef { partition: p, row }.value(def, now_s)
+                })
+                .map(|v| super::types::collection_items(&v).len());
+            match len {
+                None => {
+                    return Err(invalid(
+                        "Attempted to set an element on a list which is null",
+                    ))
+                }
+                Some(n) if usize::try_from(*idx).map_or(true, |i| i >= n) => {
+                    return Err(invalid(format!(
+                        "List index {idx} out of bound, list has size {n}"
+                    )));
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(())
 }

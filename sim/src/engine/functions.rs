@@ -278,7 +278,9 @@ pub fn apply(
             .map(|ms| timeuuid(ms.saturating_mul(10_000), MIN_CLOCK_SEQ_AND_NODE).to_vec()),
         "maxtimeuuid" => arg.and_then(|(t, v)| millis_of(t, v)).map(|ms| {
             timeuuid(
-                ms.saturating_add(1).saturating_mul(10_000) - 1,
+                ms.saturating_add(1)
+                    .saturating_mul(10_000)
+                    .saturating_sub(1),
                 MAX_CLOCK_SEQ_AND_NODE,
             )
             .to_vec()

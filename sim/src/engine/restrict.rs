@@ -114,6 +114,15 @@ pub fn clustering_key(table: &TableDef, values: &[Vec<u8>]) -> Vec<u8> {
     out
 }
 
+/// The largest cartesian product of IN values a query may ask for.
+const MAX_IN_PRODUCT: usize = 65_535;
+
+fn too_many_keys(n: usize) -> ringbolt_driver::protocol::response::ErrorBody {
+    invalid(format!(
+        "IN restrictions select {n} combinations of keys; ringbolt-sim accepts at most {MAX_IN_PRODUCT}"
+    ))
+}
+
 /// A multi-column relation: first column, its columns, operator, value tuples.
 type MultiRelation = (usize, Vec<usize>, Operator, Vec<Vec<Vec<u8>>>);
 
@@ -450,7 +459,11 @@ pub fn analyse(
                     "Only EQ and IN relation are supported on the partition key (unless you use the token() function or allow filtering)",
                 ));
             };
-            let mut next = Vec::with_capacity(keys.len().saturating_mul(values.len()));
+            let product = keys.len().saturating_mul(values.len());
+            if product > MAX_IN_PRODUCT {
+                return Err(too_many_keys(product));
+            }
+            let mut next = Vec::with_capacity(product);
             for k in &keys {
                 for v in values {
                     let mut k2 = k.clone();
@@ -577,7 +590,11 @@ pub fn analyse(
         }
         match per_col[i].take() {
             Some(ColRestriction::Eq(values)) => {
-                let mut next = Vec::with_capacity(prefixes.len().saturating_mul(values.len()));
+                let product = prefixes.len().saturating_mul(values.len());
+                if product > MAX_IN_PRODUCT {
+                    return Err(too_many_keys(product));
+                }
+                let mut next = Vec::with_capacity(product);
                 for (p, vals) in &prefixes {
                     for v in &values {
                         let mut p2 = p.clone();

@@ -453,3 +453,25 @@ fn named_values_bind_by_receiver_name() {
         vec![vec![Some(b"hi".to_vec())]]
     );
 }
+
+#[test]
+fn list_index_errors() {
+    let mut h = Harness::with_ks();
+    h.ok("CREATE TABLE t (k int PRIMARY KEY, l list<int>)");
+    is_invalid(
+        &h.err("UPDATE t SET l[0] = 1 WHERE k = 1"),
+        "Attempted to set an element on a list which is null",
+    );
+    h.ok("INSERT INTO t (k, l) VALUES (1, [1, 2])");
+    is_invalid(
+        &h.err("UPDATE t SET l[2] = 1 WHERE k = 1"),
+        "List index 2 out of bound, list has size 2",
+    );
+    h.ok("UPDATE t SET l[1] = 5 WHERE k = 1");
+    let r = h.rows("SELECT l FROM t WHERE k = 1");
+    let items: Vec<i64> = super::super::types::collection_items(r[0][0].as_ref().unwrap())
+        .iter()
+        .map(|b| int_of(b))
+        .collect();
+    assert_eq!(items, [1, 5]);
+}
