@@ -210,7 +210,7 @@ pub fn return_type(name: &str, args: &[ColumnType]) -> Result<ColumnType, String
 }
 
 /// The argument type assumed for a constant passed to a function.
-fn default_arg_type(name: &str) -> ColumnType {
+pub(crate) fn default_arg_type(name: &str) -> ColumnType {
     let lname = name.to_ascii_lowercase();
     match lname.as_str() {
         "mintimeuuid" | "maxtimeuuid" => ColumnType::Timestamp,
