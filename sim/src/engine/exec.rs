@@ -4,7 +4,7 @@ use super::binds::Binds;
 use super::errors::{invalid, syntax, unprepared, ExecResult};
 use super::schema::TableDef;
 use super::values::EvalCtx;
-use super::{exec_ddl, exec_select, exec_write, parse_binds, RequestContext, State};
+use super::{exec_batch, exec_ddl, exec_select, exec_write, parse_binds, RequestContext, State};
 use ringbolt_cql::ast::{QualifiedName, Statement};
 use ringbolt_cql::ParseError;
 use ringbolt_driver::protocol::request::{Batch, BatchStatement, Execute, Query, QueryParameters};
@@ -199,7 +199,7 @@ pub(crate) fn run_batch(
         ..QueryParameters::default()
     };
     let mut run = new_run(state, ctx, &params, Binds::default(), now);
-    exec_write::batch(&mut run, b.batch_type, items)
+    exec_batch::batch(&mut run, b.batch_type, items)
 }
 
 /// Runs one parsed statement.
@@ -244,7 +244,7 @@ pub(crate) fn run_statement(
                 .iter()
                 .map(|s| (s.clone(), run.binds.clone(), None))
                 .collect();
-            exec_write::batch(run, kind, items)
+            exec_batch::batch(run, kind, items)
         }
         Statement::Truncate(t) => exec_ddl::truncate(run, t),
         other if other.is_schema_change() => exec_ddl::ddl(run, other),
