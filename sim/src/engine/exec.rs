@@ -4,7 +4,7 @@ use super::binds::Binds;
 use super::errors::{invalid, syntax, unprepared, ExecResult};
 use super::schema::TableDef;
 use super::values::EvalCtx;
-use super::{exec_ddl, exec_select, exec_write, parse_binds, RequestContext, State};
+use super::{exec_batch, exec_ddl, exec_select, exec_write, parse_binds, RequestContext, State};
 use ringbolt_cql::ast::{QualifiedName, Statement};
 use ringbolt_cql::ParseError;
 use ringbolt_driver::protocol::request::{Batch, BatchStatement, Execute, Query, QueryParameters};
@@ -66,7 +66,7 @@ impl Run<'_, '_, '_> {
     pub fn table(&self, name: &QualifiedName) -> ExecResult<Arc<TableDef>> {
         let ks = self.keyspace_of(name)?;
         let Some(keyspace) = self.state.catalog.keyspaces.get(&ks) else {
-            return Err(invalid(format!("Keyspace {ks} does not exist")));
+            return Err(invalid(format!("keyspace {ks} does not exist")));
         };
         keyspace
             .tables
@@ -120,7 +120,11 @@ pub(crate) fn run_query(
         ringbolt_cql::parse_statement(&q.query).map_err(|e| syntax_error(&q.query, &e))?;
     let binds = parse_binds(&q.params.values)?;
     let mut run = new_run(state, ctx, &q.params, binds, now);
-    run.binds.marker_names = super::prepare::marker_names(&statement);
+    run.binds.marker_names = if q.params.values.named {
+        super::prepare::bind_names(run.state, run.keyspace.as_deref(), &statement)
+    } else {
+        super::prepare::marker_names(&statement)
+    };
     run_statement(&mut run, &statement)
 }
 
@@ -140,7 +144,24 @@ pub(crate) fn run_execute(
     if e.params.keyspace.is_none() && prepared.keyspace.is_some() {
         run.keyspace = prepared.keyspace.clone();
     }
-    run_statement(&mut run, &prepared.statement)
+    let v5 = run.ctx.version == ringbolt_driver::protocol::ProtocolVersion::V5;
+    let skip = run.skip_metadata;
+    run.skip_metadata = false;
+    let mut result = run_statement(&mut run, &prepared.statement)?;
+    if let ResultBody::Rows(rows) = &mut result {
+        let current = super::results::metadata_id(&rows.metadata.columns);
+        let changed = v5
+            && matches!(prepared.statement, Statement::Select(_))
+            && e.result_metadata_id
+                .as_ref()
+                .is_some_and(|id| *id != current);
+        if changed {
+            rows.metadata.new_metadata_id = Some(current);
+        } else if skip {
+            rows.metadata.columns.clear();
+        }
+    }
+    Ok(result)
 }
 
 /// BATCH.
@@ -178,7 +199,7 @@ pub(crate) fn run_batch(
         ..QueryParameters::default()
     };
     let mut run = new_run(state, ctx, &params, Binds::default(), now);
-    exec_write::batch(&mut run, b.batch_type, items)
+    exec_batch::batch(&mut run, b.batch_type, items)
 }
 
 /// Runs one parsed statement.
@@ -223,7 +244,7 @@ pub(crate) fn run_statement(
                 .iter()
                 .map(|s| (s.clone(), run.binds.clone(), None))
                 .collect();
-            exec_write::batch(run, kind, items)
+            exec_batch::batch(run, kind, items)
         }
         Statement::Truncate(t) => exec_ddl::truncate(run, t),
         other if other.is_schema_change() => exec_ddl::ddl(run, other),

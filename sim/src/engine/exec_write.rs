@@ -1,19 +1,14 @@
 //! INSERT, UPDATE, DELETE and BATCH: building mutations, checking them as Cassandra does, and
 //! applying them (through lightweight transactions when they carry IF).
 
-use super::binds::Binds;
 use super::errors::{invalid, ExecResult};
 use super::exec::Run;
 use super::lwt::{self, Cas};
 use super::mutation::{apply, Mutation, WriteOp};
 use super::restrict::{analyse, PartitionSelect, Purpose};
 use super::schema::{ColumnKind, TableDef};
-use super::types::build_collection;
 use super::values::{eval, Val};
-use ringbolt_cql::ast::{
-    self, AssignmentOp, ColumnTarget, InsertValues, Statement, UsingKind, UsingParam,
-};
-use ringbolt_driver::protocol::request::BatchType;
+use ringbolt_cql::ast::{self, ColumnTarget, InsertValues, Statement, UsingKind, UsingParam};
 use ringbolt_driver::protocol::response::ResultBody;
 use ringbolt_driver::protocol::ColumnType;
 use std::sync::Arc;
@@ -81,7 +76,7 @@ pub(crate) struct Planned {
     pub timestamp: Option<i64>,
 }
 
-fn plan(run: &mut Run<'_, '_, '_>, st: &Statement) -> ExecResult<Planned> {
+pub(crate) fn plan(run: &mut Run<'_, '_, '_>, st: &Statement) -> ExecResult<Planned> {
     match st {
         Statement::Insert(i) => plan_insert(run, i),
         Statement::Update(u) => plan_update(run, u),
@@ -109,6 +104,7 @@ fn run_single(run: &mut Run<'_, '_, '_>, st: &Statement) -> ExecResult<ResultBod
     if let [m] = planned.mutations.as_slice() {
         count_stats(run, m);
     }
+    check_list_indexes(run, &planned.mutations)?;
     match planned.cas {
         Some(cas) => lwt::execute(run, planned.mutations, vec![cas], false),
         None => {
@@ -119,7 +115,7 @@ fn run_single(run: &mut Run<'_, '_, '_>, st: &Statement) -> ExecResult<ResultBod
     }
 }
 
-fn count_stats(run: &Run<'_, '_, '_>, m: &Mutation) {
+pub(crate) fn count_stats(run: &Run<'_, '_, '_>, m: &Mutation) {
     if m.table.keyspace.starts_with("system") {
         return;
     }
@@ -335,7 +331,7 @@ fn plan_update(run: &mut Run<'_, '_, '_>, u: &ast::Update) -> ExecResult<Planned
             )));
         }
         only_static &= col.kind == ColumnKind::Static;
-        if let Some(op) = assignment(run, &table, col, a)? {
+        if let Some(op) = super::exec_assign::assignment(run, &table, col, a)? {
             ops.push(op);
         }
     }
@@ -369,105 +365,6 @@ fn plan_update(run: &mut Run<'_, '_, '_>, u: &ast::Update) -> ExecResult<Planned
         cas,
         timestamp,
     })
-}
-
-fn assignment(
-    run: &Run<'_, '_, '_>,
-    table: &TableDef,
-    col: &super::schema::ColumnDef,
-    a: &ast::Assignment,
-) -> ExecResult<Option<WriteOp>> {
-    let ctx = run.eval_ctx();
-    let name = col.name.clone();
-    let typ = &col.typ.typ;
-    let is_counter = *typ == ColumnType::Counter;
-    match (&a.target, &a.op) {
-        (ColumnTarget::Column(_), AssignmentOp::Set(t)) => {
-            if is_counter {
-                return Err(invalid(format!(
-                    "Cannot set the value of counter column {name} (counters can only be incremented/decremented, not set)"
-                )));
-            }
-            Ok(match eval(t, &name, typ, &ctx).map_err(invalid)? {
-                Val::Unset => None,
-                Val::Null if col.typ.is_multi_cell() => Some(WriteOp::SetCollection(name, None)),
-                Val::Null => Some(WriteOp::Set(name, None)),
-                Val::Bytes(b) if col.typ.is_multi_cell() => Some(WriteOp::SetCollection(name, Some(b))),
-                Val::Bytes(b) => Some(WriteOp::Set(name, Some(b))),
-            })
-        }
-        (ColumnTarget::Column(_), AssignmentOp::Add(t) | AssignmentOp::Remove(t)) if is_counter => {
-            let v = eval(t, &name, &ColumnType::Bigint, &ctx).map_err(invalid)?;
-            let Val::Bytes(b) = v else {
-                return match v {
-                    Val::Unset => Ok(None),
-                    _ => Err(invalid("Invalid null value for counter increment")),
-                };
-            };
-            let n = <[u8; 8]>::try_from(b.as_slice()).map(i64::from_be_bytes).unwrap_or(0);
-            let delta = if matches!(a.op, AssignmentOp::Remove(_)) { n.wrapping_neg() } else { n };
-            Ok(Some(WriteOp::Counter(name, delta)))
-        }
-        (ColumnTarget::Column(_), op) => {
-            if table.is_counter() {
-                return Err(invalid(format!("Invalid operation for counter column {name}")));
-            }
-            if !col.typ.is_multi_cell() {
-                let what = if matches!(col.typ.typ, ColumnType::List(_) | ColumnType::Set(_) | ColumnType::Map(_, _)) {
-                    format!("Invalid operation ({name} = {name} + ?) for frozen collection column {name}")
-                } else {
-                    format!("Invalid operation ({name} = {name} + ?) for non counter column {name}")
-                };
-                return Err(invalid(what));
-            }
-            let (term, remove) = match op {
-                AssignmentOp::Add(t) | AssignmentOp::Prepend(t) => (t, false),
-                AssignmentOp::Remove(t) => (t, true),
-                AssignmentOp::Set(t) => (t, false),
-            };
-            let operand_type = match (typ, remove) {
-                (ColumnType::Map(k, _), true) => ColumnType::Set(k.clone()),
-                _ => typ.clone(),
-            };
-            if matches!(op, AssignmentOp::Prepend(_)) && !matches!(typ, ColumnType::List(_)) {
-                return Err(invalid(format!("Invalid operation ({name} = ? + {name}) for non list column {name}")));
-            }
-            let v = match eval(term, &name, &operand_type, &ctx).map_err(invalid)? {
-                Val::Bytes(b) => b,
-                Val::Unset => return Ok(None),
-                Val::Null if remove => return Ok(None),
-                Val::Null => build_collection(0, []),
-            };
-            Ok(Some(match op {
-                AssignmentOp::Prepend(_) => WriteOp::Prepend(name, v),
-                AssignmentOp::Remove(_) => WriteOp::Remove(name, v),
-                _ => WriteOp::Add(name, v),
-            }))
-        }
-        (ColumnTarget::Element { key, .. }, AssignmentOp::Set(t)) => match typ {
-            ColumnType::List(e) if col.typ.is_multi_cell() => {
-                let idx = match eval(key, &format!("idx({name})"), &ColumnType::Int, &ctx).map_err(invalid)? {
-                    Val::Bytes(b) => <[u8; 4]>::try_from(b.as_slice()).map(i32::from_be_bytes).unwrap_or(-1),
-                    _ => return Err(invalid("Invalid null value for list index")),
-                };
-                let v = eval(t, &format!("value({name})"), e, &ctx).map_err(invalid)?;
-                Ok(Some(WriteOp::SetIndex(name, idx, v.bytes().map(<[u8]>::to_vec))))
-            }
-            ColumnType::Map(k, v) if col.typ.is_multi_cell() => {
-                let kb = match eval(key, &format!("key({name})"), k, &ctx).map_err(invalid)? {
-                    Val::Bytes(b) => b,
-                    _ => return Err(invalid("Invalid null value for map key")),
-                };
-                let vb = eval(t, &format!("value({name})"), v, &ctx).map_err(invalid)?;
-                Ok(Some(WriteOp::SetKey(name, kb, vb.bytes().map(<[u8]>::to_vec))))
-            }
-            _ => Err(invalid(format!("Invalid operation ({name}[?] = ?) for non list/map column {name}"))),
-        },
-        (ColumnTarget::Field { .. }, _) => Err(invalid(format!(
-            "Setting a single field of {name} is not supported by ringbolt-sim; assign the whole value"
-        ))),
-        _ => Err(invalid(format!("Invalid operation on {name}"))),
-    }
 }
 
 fn plan_delete(run: &mut Run<'_, '_, '_>, d: &ast::Delete) -> ExecResult<Planned> {
@@ -586,76 +483,50 @@ fn plan_delete(run: &mut Run<'_, '_, '_>, d: &ast::Delete) -> ExecResult<Planned
     })
 }
 
-/// BATCH (from the protocol or from `BEGIN BATCH` text).
-pub(crate) fn batch(
-    run: &mut Run<'_, '_, '_>,
-    kind: BatchType,
-    items: Vec<(Statement, Binds, Option<String>)>,
-) -> ExecResult<ResultBody> {
-    let mut mutations = Vec::new();
-    let mut cases = Vec::new();
-    let saved_binds = std::mem::take(&mut run.binds);
-    let saved_ks = run.keyspace.clone();
-    let mut batch_ts = run.timestamp;
-    for (st, binds, ks) in items {
-        run.binds = binds;
-        if ks.is_some() && run.keyspace.is_none() {
-            run.keyspace = ks;
-        }
-        let planned = plan(run, &st);
-        run.keyspace = saved_ks.clone();
-        let planned = planned?;
-        if let Some(t) = planned.timestamp {
-            if planned.cas.is_some() || !cases.is_empty() {
-                return Err(invalid(
-                    "Cannot provide custom timestamp for conditional BATCH",
-                ));
-            }
-            batch_ts = batch_ts.or(Some(t));
-        }
-        for m in &planned.mutations {
-            let counter = m.table.is_counter();
-            match kind {
-                BatchType::Counter if !counter => {
-                    return Err(invalid(
-                        "Cannot include non-counter statement in a counter batch",
-                    ));
-                }
-                BatchType::Logged | BatchType::Unlogged if counter => {
-                    let what = if kind == BatchType::Logged {
-                        "logged"
+/// Refuses `l[i] = v` and `DELETE l[i]` beyond the list's end, as Cassandra does.
+fn check_list_indexes(run: &Run<'_, '_, '_>, mutations: &[Mutation]) -> ExecResult<()> {
+    let now_s = run.now_s();
+    for m in mutations {
+        for op in &m.ops {
+            let WriteOp::SetIndex(col, idx, _) = op else {
+                continue;
+            };
+            let Some(def) = m.table.column(col) else {
+                continue;
+            };
+            let data = run
+                .state
+                .data
+                .get(&(m.table.keyspace.clone(), m.table.name.clone()));
+            let partition = data.and_then(|d| d.partitions.get(&m.position()));
+            let key = match &m.clustering {
+                Some(c) => super::clustering::clustering_key(&m.table, c),
+                None => Vec::new(),
+            };
+            let len = partition
+                .and_then(|p| {
+                    let row = if def.kind == ColumnKind::Static {
+                        None
                     } else {
-                        "unlogged"
+                        p.rows.get_key_value(&key).map(|(k, r)| (k.as_slice(), r))
                     };
+                    super::read::RowRef { partition: p, row }.value(def, now_s)
+                })
+                .map(|v| super::types::collection_items(&v).len());
+            match len {
+                None => {
+                    return Err(invalid(
+                        "Attempted to set an element on a list which is null",
+                    ))
+                }
+                Some(n) if usize::try_from(*idx).map_or(true, |i| i >= n) => {
                     return Err(invalid(format!(
-                        "Counter and non-counter mutations cannot exist in the same batch ({what})"
+                        "List index {idx} out of bound, list has size {n}"
                     )));
                 }
                 _ => {}
             }
         }
-        if let Some(c) = planned.cas {
-            cases.push(c);
-        }
-        mutations.extend(planned.mutations);
     }
-    run.binds = saved_binds;
-    run.timestamp = batch_ts;
-    if !cases.is_empty() {
-        let first = mutations
-            .first()
-            .map(|m| (m.table.keyspace.clone(), m.table.name.clone(), m.position()));
-        if mutations
-            .iter()
-            .any(|m| Some((m.table.keyspace.clone(), m.table.name.clone(), m.position())) != first)
-        {
-            return Err(invalid(
-                "Batch with conditions cannot span multiple partitions",
-            ));
-        }
-        return lwt::execute(run, mutations, cases, true);
-    }
-    let ts = run.write_timestamp();
-    apply_all(run, &mutations, ts);
-    Ok(ResultBody::Void)
+    Ok(())
 }

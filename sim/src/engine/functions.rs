@@ -210,7 +210,7 @@ pub fn return_type(name: &str, args: &[ColumnType]) -> Result<ColumnType, String
 }
 
 /// The argument type assumed for a constant passed to a function.
-fn default_arg_type(name: &str) -> ColumnType {
+pub(crate) fn default_arg_type(name: &str) -> ColumnType {
     let lname = name.to_ascii_lowercase();
     match lname.as_str() {
         "mintimeuuid" | "maxtimeuuid" => ColumnType::Timestamp,
@@ -278,7 +278,9 @@ pub fn apply(
             .map(|ms| timeuuid(ms.saturating_mul(10_000), MIN_CLOCK_SEQ_AND_NODE).to_vec()),
         "maxtimeuuid" => arg.and_then(|(t, v)| millis_of(t, v)).map(|ms| {
             timeuuid(
-                ms.saturating_add(1).saturating_mul(10_000) - 1,
+                ms.saturating_add(1)
+                    .saturating_mul(10_000)
+                    .saturating_sub(1),
                 MAX_CLOCK_SEQ_AND_NODE,
             )
             .to_vec()

@@ -1,12 +1,12 @@
 //! Lightweight transactions: IF NOT EXISTS, IF EXISTS and IF conditions, and the `[applied]`
 //! result Cassandra returns (with the current values when the condition failed).
 
+use super::clustering::clustering_key;
 use super::errors::{invalid, ExecResult};
 use super::exec::Run;
 use super::exec_write::apply_all;
 use super::mutation::Mutation;
 use super::read::RowRef;
-use super::restrict::clustering_key;
 use super::results::{rows_body, spec};
 use super::schema::{ColumnKind, TableDef};
 use super::storage::Partition;

@@ -8,8 +8,11 @@
 mod backend_impl;
 pub mod binds;
 pub mod clock;
+mod clustering;
 pub mod errors;
 mod exec;
+mod exec_assign;
+mod exec_batch;
 mod exec_ddl;
 mod exec_ddl_alter;
 mod exec_select;

@@ -1,6 +1,7 @@
 //! Mutations (what a write statement changes in one partition) and their application to storage.
 
-use super::restrict::{clustering_key, Slice};
+use super::clustering::clustering_key;
+use super::restrict::Slice;
 use super::schema::{ColumnKind, TableDef};
 use super::storage::{partition_key_bytes, Cell, PartitionPos, RangeTombstone, Row, TableData};
 use super::types::{collection_items, encode_comparable};

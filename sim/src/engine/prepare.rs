@@ -377,12 +377,27 @@ fn table_for(
         .or(keyspace)
         .ok_or_else(|| invalid("No keyspace has been specified. USE a keyspace, or explicitly specify keyspace.tablename"))?;
     let Some(k) = state.catalog.keyspaces.get(ks) else {
-        return Err(invalid(format!("Keyspace {ks} does not exist")));
+        return Err(invalid(format!("keyspace {ks} does not exist")));
     };
     k.tables
         .get(&name.name.name)
         .cloned()
         .ok_or_else(|| invalid(format!("unconfigured table {}", name.name.name)))
+}
+
+/// The names values may be bound by: each marker's receiver name (or its own `:name`).
+pub(crate) fn bind_names(
+    state: &State,
+    keyspace: Option<&str>,
+    st: &Statement,
+) -> Vec<Option<String>> {
+    match describe(state, keyspace, st) {
+        Ok((specs, _, _)) if !specs.is_empty() => specs
+            .into_iter()
+            .map(|s| Some(s.name.to_lowercase()))
+            .collect(),
+        _ => marker_names(st),
+    }
 }
 
 /// Bind specs, pk indexes and result columns of a statement.
@@ -485,7 +500,15 @@ pub(crate) fn prepare(
     let keyspace = p.keyspace.clone().or_else(|| ctx.keyspace.clone());
     let (columns, pk_indexes, result) = describe(state, keyspace.as_deref(), &statement)?;
     let id = prepared_id(keyspace.as_deref(), &p.query);
-    let names = marker_names(&statement);
+    let names: Vec<Option<String>> = columns
+        .iter()
+        .map(|c| Some(c.name.to_lowercase()))
+        .collect();
+    let names = if names.is_empty() {
+        marker_names(&statement)
+    } else {
+        names
+    };
     state.prepared.insert(
         id.clone(),
         PreparedStatement {

@@ -1,9 +1,10 @@
 //! WHERE clauses: which partitions (keys, token range or all), which clustering slices, and which
 //! per-row filters, with Cassandra's rules about what needs ALLOW FILTERING.
 
+use super::clustering::{bound_key, clustering_component, make_slice, sort_keys};
 use super::errors::{invalid, ExecResult, FILTERING};
 use super::schema::{ColumnKind, TableDef};
-use super::types::{collection_items, encode_comparable, take_value};
+use super::types::{collection_items, take_value};
 use super::values::{eval, EvalCtx, Val};
 use ringbolt_cql::ast::{Operator, Relation, RelationTarget, RelationValue, Term, TermKind};
 use ringbolt_driver::protocol::ColumnType;
@@ -82,36 +83,13 @@ pub struct Restrictions {
     pub filters: Vec<Filter>,
 }
 
-/// The successor of a prefix: the smallest key greater than every key that starts with it.
-pub fn prefix_end(p: &[u8]) -> Option<Vec<u8>> {
-    let mut v = p.to_vec();
-    while let Some(last) = v.pop() {
-        if last != 0xff {
-            v.push(last + 1);
-            return Some(v);
-        }
-    }
-    None
-}
+/// The largest cartesian product of IN values a query may ask for.
+const MAX_IN_PRODUCT: usize = 65_535;
 
-/// The byte-comparable form of one clustering component (inverted for DESC columns).
-pub fn clustering_component(t: &ColumnType, reversed: bool, value: &[u8], out: &mut Vec<u8>) {
-    let start = out.len();
-    encode_comparable(t, value, out);
-    if reversed {
-        for b in out.iter_mut().skip(start) {
-            *b = !*b;
-        }
-    }
-}
-
-/// The byte-comparable key of a full clustering.
-pub fn clustering_key(table: &TableDef, values: &[Vec<u8>]) -> Vec<u8> {
-    let mut out = Vec::new();
-    for (c, v) in table.clustering().zip(values) {
-        clustering_component(&c.typ.typ, c.reversed, v, &mut out);
-    }
-    out
+fn too_many_keys(n: usize) -> ringbolt_driver::protocol::response::ErrorBody {
+    invalid(format!(
+        "IN restrictions select {n} combinations of keys; ringbolt-sim accepts at most {MAX_IN_PRODUCT}"
+    ))
 }
 
 /// A multi-column relation: first column, its columns, operator, value tuples.
@@ -450,7 +428,11 @@ pub fn analyse(
                     "Only EQ and IN relation are supported on the partition key (unless you use the token() function or allow filtering)",
                 ));
             };
-            let mut next = Vec::with_capacity(keys.len().saturating_mul(values.len()));
+            let product = keys.len().saturating_mul(values.len());
+            if product > MAX_IN_PRODUCT {
+                return Err(too_many_keys(product));
+            }
+            let mut next = Vec::with_capacity(product);
             for k in &keys {
                 for v in values {
                     let mut k2 = k.clone();
@@ -577,7 +559,11 @@ pub fn analyse(
         }
         match per_col[i].take() {
             Some(ColRestriction::Eq(values)) => {
-                let mut next = Vec::with_capacity(prefixes.len().saturating_mul(values.len()));
+                let product = prefixes.len().saturating_mul(values.len());
+                if product > MAX_IN_PRODUCT {
+                    return Err(too_many_keys(product));
+                }
+                let mut next = Vec::with_capacity(product);
                 for (p, vals) in &prefixes {
                     for v in &values {
                         let mut p2 = p.clone();
@@ -664,13 +650,6 @@ pub fn analyse(
     })
 }
 
-fn bound_key(b: &Bound<Vec<u8>>) -> Vec<u8> {
-    match b {
-        Bound::Included(v) | Bound::Excluded(v) => v.clone(),
-        Bound::Unbounded => Vec::new(),
-    }
-}
-
 fn push_key_filter(filters: &mut Vec<Filter>, column: usize, r: Option<ColRestriction>) {
     match r {
         Some(ColRestriction::Eq(values)) => {
@@ -698,69 +677,4 @@ fn push_key_filter(filters: &mut Vec<Filter>, column: usize, r: Option<ColRestri
         }
         None => {}
     }
-}
-
-/// Sorts and dedups partition keys as Cassandra orders the keys of an IN.
-fn sort_keys(table: &TableDef, keys: &mut Vec<Vec<Vec<u8>>>) {
-    let types: Vec<ColumnType> = table.partition_key().map(|c| c.typ.typ.clone()).collect();
-    let enc = |k: &Vec<Vec<u8>>| {
-        let mut out = Vec::new();
-        for (t, v) in types.iter().zip(k) {
-            encode_comparable(t, v, &mut out);
-        }
-        out
-    };
-    keys.sort_by_cached_key(enc);
-    keys.dedup();
-}
-
-/// A slice within `prefix` from encoded bounds on the next component(s).
-fn make_slice(
-    prefix: &[u8],
-    bounds: &[(Operator, Vec<u8>)],
-    reversed: bool,
-    _multi: bool,
-) -> Slice {
-    let mut start = if prefix.is_empty() {
-        Bound::Unbounded
-    } else {
-        Bound::Included(prefix.to_vec())
-    };
-    let mut end = if prefix.is_empty() {
-        Bound::Unbounded
-    } else {
-        match prefix_end(prefix) {
-            Some(e) => Bound::Excluded(e),
-            None => Bound::Unbounded,
-        }
-    };
-    for (op, e) in bounds {
-        let op = match (reversed, op) {
-            (true, Operator::Gt) => Operator::Lt,
-            (true, Operator::Ge) => Operator::Le,
-            (true, Operator::Lt) => Operator::Gt,
-            (true, Operator::Le) => Operator::Ge,
-            (_, o) => *o,
-        };
-        let mut full = prefix.to_vec();
-        full.extend_from_slice(e);
-        match op {
-            Operator::Gt => {
-                start = match prefix_end(&full) {
-                    Some(s) => Bound::Included(s),
-                    None => Bound::Excluded(full),
-                }
-            }
-            Operator::Ge => start = Bound::Included(full),
-            Operator::Lt => end = Bound::Excluded(full),
-            Operator::Le => {
-                end = match prefix_end(&full) {
-                    Some(s) => Bound::Excluded(s),
-                    None => end,
-                }
-            }
-            _ => {}
-        }
-    }
-    Slice { start, end }
 }

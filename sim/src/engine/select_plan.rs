@@ -24,6 +24,8 @@ pub enum Sel {
     Token,
     /// A scalar native function.
     Func(String, Vec<(Sel, ColumnType)>),
+    /// A constant argument.
+    Const(Option<Vec<u8>>),
     /// An aggregate: `count(*)`, `count(c)`, `min(c)`, `max(c)`, `sum(c)`.
     Agg(AggKind, Box<Sel>, ColumnType),
 }
@@ -178,6 +180,21 @@ fn selector(
             }
             let mut parsed = Vec::with_capacity(args.len());
             for a in args {
+                if let SelectorKind::Term(term) = &a.kind {
+                    let typ = functions::default_arg_type(&fname);
+                    let binds = super::binds::Binds::default();
+                    let ctx = super::values::EvalCtx {
+                        binds: &binds,
+                        now_micros: 0,
+                    };
+                    let v = super::values::eval(term, &fname, &typ, &ctx).map_err(invalid)?;
+                    parsed.push((
+                        Sel::Const(v.bytes().map(<[u8]>::to_vec)),
+                        "?".to_string(),
+                        typ,
+                    ));
+                    continue;
+                }
                 parsed.push(selector(table, a, depth + 1)?);
             }
             let arg_names: Vec<String> = parsed.iter().map(|(_, n, _)| n.clone()).collect();
@@ -263,6 +280,7 @@ pub fn value(
                 .ok()
                 .flatten()
         }
+        Sel::Const(v) => v.clone(),
         Sel::Agg(..) => None,
     }
 }

@@ -165,6 +165,7 @@ pub(crate) fn materialize(run: &Run<'_, '_, '_>, table: &Arc<TableDef>) -> Optio
             }
         }
         ("system_schema", name) => schema_rows(catalog, table, name, &mut data),
+        ("system_virtual_schema", name) => virtual_schema_rows(catalog, table, name, &mut data),
         ("system_views", "sim_node_stats") => {
             for (n, s) in cluster.nodes.iter().zip(run.ctx.stats) {
                 put(
@@ -293,6 +294,53 @@ fn schema_rows(catalog: &Catalog, table: &Arc<TableDef>, name: &str, data: &mut 
                             ("field_types", text_list(&types)),
                         ],
                     );
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn virtual_schema_rows(catalog: &Catalog, table: &Arc<TableDef>, name: &str, data: &mut TableData) {
+    for ks in catalog.keyspaces.values().filter(|k| k.is_virtual) {
+        match name {
+            "keyspaces" => put(data, table, vec![("keyspace_name", text(&ks.name))]),
+            "tables" => {
+                for t in ks.tables.values() {
+                    put(
+                        data,
+                        table,
+                        vec![
+                            ("keyspace_name", text(&ks.name)),
+                            ("table_name", text(&t.name)),
+                            ("comment", text(&t.options.comment)),
+                        ],
+                    );
+                }
+            }
+            "columns" => {
+                for t in ks.tables.values() {
+                    for c in &t.columns {
+                        let order = match c.kind {
+                            ColumnKind::Clustering if c.reversed => "desc",
+                            ColumnKind::Clustering => "asc",
+                            _ => "none",
+                        };
+                        put(
+                            data,
+                            table,
+                            vec![
+                                ("keyspace_name", text(&ks.name)),
+                                ("table_name", text(&t.name)),
+                                ("column_name", text(&c.name)),
+                                ("clustering_order", text(order)),
+                                ("column_name_bytes", Some(c.name.as_bytes().to_vec())),
+                                ("kind", text(c.kind.as_str())),
+                                ("position", int(c.position)),
+                                ("type", text(&c.typ.to_cql())),
+                            ],
+                        );
+                    }
                 }
             }
             _ => {}

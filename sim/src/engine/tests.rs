@@ -2,6 +2,7 @@
 
 mod ddl;
 mod dml;
+mod fuzz;
 mod paging;
 mod system;
 

@@ -138,7 +138,7 @@ fn filtering_rules_and_messages() {
     );
     is_invalid(
         &h.err("SELECT * FROM nope.t"),
-        "Keyspace nope does not exist",
+        "keyspace nope does not exist",
     );
 }
 
@@ -424,4 +424,54 @@ fn hostile_input_never_panics() {
         ..QueryParameters::default()
     };
     assert!(h.run("SELECT * FROM t WHERE k = ?", params).result.is_err());
+}
+
+#[test]
+fn named_values_bind_by_receiver_name() {
+    let mut h = Harness::with_ks();
+    h.ok("CREATE TABLE t (k int PRIMARY KEY, v text)");
+    let mut bytes = Vec::new();
+    for (name, value) in [("v", b"hi".to_vec()), ("k", 7i32.to_be_bytes().to_vec())] {
+        bytes.extend_from_slice(&(name.len() as u16).to_be_bytes());
+        bytes.extend_from_slice(name.as_bytes());
+        bytes.extend_from_slice(&(value.len() as i32).to_be_bytes());
+        bytes.extend_from_slice(&value);
+    }
+    let params = QueryParameters {
+        values: SerializedValues {
+            count: 2,
+            named: true,
+            bytes,
+        },
+        ..QueryParameters::default()
+    };
+    h.run("INSERT INTO t (k, v) VALUES (?, ?)", params)
+        .result
+        .unwrap();
+    assert_eq!(
+        h.rows("SELECT v FROM t WHERE k = 7"),
+        vec![vec![Some(b"hi".to_vec())]]
+    );
+}
+
+#[test]
+fn list_index_errors() {
+    let mut h = Harness::with_ks();
+    h.ok("CREATE TABLE t (k int PRIMARY KEY, l list<int>)");
+    is_invalid(
+        &h.err("UPDATE t SET l[0] = 1 WHERE k = 1"),
+        "Attempted to set an element on a list which is null",
+    );
+    h.ok("INSERT INTO t (k, l) VALUES (1, [1, 2])");
+    is_invalid(
+        &h.err("UPDATE t SET l[2] = 1 WHERE k = 1"),
+        "List index 2 out of bound, list has size 2",
+    );
+    h.ok("UPDATE t SET l[1] = 5 WHERE k = 1");
+    let r = h.rows("SELECT l FROM t WHERE k = 1");
+    let items: Vec<i64> = super::super::types::collection_items(r[0][0].as_ref().unwrap())
+        .iter()
+        .map(|b| int_of(b))
+        .collect();
+    assert_eq!(items, [1, 5]);
 }

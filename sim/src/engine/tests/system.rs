@@ -178,3 +178,30 @@ fn the_engine_serves_the_backend_trait() {
     };
     assert_eq!(decode_rows(&r), vec![vec![Some(vec![127, 0, 0, 3])]]);
 }
+
+#[test]
+fn virtual_schema_lists_virtual_tables() {
+    let mut h = Harness::new();
+    let mut names: Vec<String> = h
+        .rows("SELECT keyspace_name FROM system_virtual_schema.keyspaces")
+        .iter()
+        .map(|r| text(&r[0]))
+        .collect();
+    names.sort();
+    assert_eq!(names, ["system_views", "system_virtual_schema"]);
+    let rows = h.rows(
+        "SELECT table_name FROM system_virtual_schema.tables WHERE keyspace_name = 'system_views'",
+    );
+    assert!(rows.iter().any(|r| text(&r[0]) == "sim_node_stats"));
+    let rows = h.rows("SELECT column_name, type FROM system_virtual_schema.columns WHERE keyspace_name = 'system_views' AND table_name = 'sim_node_stats'");
+    let cols: Vec<(String, String)> = rows.iter().map(|r| (text(&r[0]), text(&r[1]))).collect();
+    assert_eq!(
+        cols,
+        [
+            ("address".to_string(), "inet".to_string()),
+            ("as_replica".to_string(), "bigint".to_string()),
+            ("coordinated".to_string(), "bigint".to_string()),
+            ("datacenter".to_string(), "text".to_string())
+        ]
+    );
+}
