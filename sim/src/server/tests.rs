@@ -612,3 +612,61 @@ async fn garbage_gets_an_error_and_a_close_never_a_panic() {
     let mut c = ready(&cluster, 0, ProtocolVersion::V5).await;
     assert_eq!(c.query(1, "INSERT").await.stream, 1);
 }
+
+#[tokio::test]
+async fn a_client_that_pipelines_without_reading_gets_every_answer() {
+    use bytes::BytesMut;
+    use ringbolt_driver::protocol::frame::{
+        decode_response, encode_request, FrameDecoder, RequestFrame,
+    };
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let (cluster, engine) = cluster(22, 1).await;
+    let mut c = ready(&cluster, 0, ProtocolVersion::V4).await;
+    assert_eq!(c.query(1, "INSERT").await.stream, 1);
+    let socket = tokio::net::TcpStream::connect(addr(&cluster, 0))
+        .await
+        .unwrap();
+    let (mut rd, mut wr) = socket.into_split();
+    const N: usize = 5000;
+    let text = format!("INSERT {}", "x".repeat(2000));
+    let writer = tokio::spawn(async move {
+        let mut out = Vec::new();
+        let startup = ringbolt_driver::protocol::request::Startup {
+            options: vec![("CQL_VERSION".to_string(), "3.0.0".to_string())],
+        };
+        let frames = std::iter::once(Request::Startup(startup)).chain((0..N).map(|_| query(&text)));
+        for (i, request) in frames.enumerate() {
+            let frame = RequestFrame {
+                stream: (i % 30_000) as i16,
+                tracing: false,
+                custom_payload: None,
+                request,
+            };
+            encode_request(ProtocolVersion::V4, &frame, &mut out).unwrap();
+        }
+        wr.write_all(&out).await.unwrap();
+        wr
+    });
+    // Let the server fill its queues before reading anything.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let mut buf = BytesMut::new();
+    let mut frames = FrameDecoder::new(1 << 20);
+    let mut answers = 0;
+    let read_all = async {
+        while answers < N + 1 {
+            while let Some((h, body)) = frames.decode(&mut buf).unwrap() {
+                decode_response(&h, body).unwrap();
+                answers += 1;
+            }
+            if answers < N + 1 {
+                assert!(rd.read_buf(&mut buf).await.unwrap() > 0, "closed early");
+            }
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(30), read_all)
+        .await
+        .expect("all answers");
+    let _wr = writer.await.unwrap();
+    assert_eq!(engine.applied.load(Ordering::SeqCst), N + 1);
+}
