@@ -362,9 +362,11 @@ impl ReaderState {
 /// Serves one request after the handshake, in its own task.
 async fn serve_request(conn: Arc<Conn>, v: ProtocolVersion, frame: RequestFrame) {
     let stream = frame.stream;
+    let mut delay = None;
     match conn.fault_for(&frame.request) {
         None => {}
-        Some(FaultAction::Delay(d)) => tokio::time::sleep(d).await,
+        // The request is served at once; only its answer is held back.
+        Some(FaultAction::Delay(d)) => delay = Some(d),
         Some(FaultAction::Error(e)) => {
             conn.reply(v, stream, Response::Error(e)).await;
             return;
@@ -381,46 +383,43 @@ async fn serve_request(conn: Arc<Conn>, v: ProtocolVersion, frame: RequestFrame)
             return;
         }
     }
-    match &frame.request {
-        Request::Options(_) => {
-            conn.reply(v, stream, Response::Supported(handshake::supported()))
-                .await
-        }
+    let answer = answer(&conn, v, &frame);
+    if let Some(d) = delay {
+        tokio::time::sleep(d).await;
+    }
+    conn.send_frame(v, answer).await;
+}
+
+/// The answer to a request after the handshake.
+fn answer(conn: &Arc<Conn>, v: ProtocolVersion, frame: &RequestFrame) -> ResponseFrame {
+    let mut warnings = Vec::new();
+    let mut tracing_id = None;
+    let response = match &frame.request {
+        Request::Options(_) => Response::Supported(handshake::supported()),
         Request::Register(register) => {
             conn.register(v, register);
-            conn.reply(v, stream, Response::Ready).await;
+            Response::Ready
         }
         Request::Query(_) | Request::Prepare(_) | Request::Execute(_) | Request::Batch(_) => {
             let outcome = conn.run_engine(v, &frame.request);
-            let response = match outcome.result {
+            warnings = outcome.warnings;
+            tracing_id = frame.tracing.then(uuid::Uuid::new_v4);
+            match outcome.result {
                 Ok(result) => Response::Result(result),
                 Err(error) => Response::Error(error),
-            };
-            let tracing_id = frame.tracing.then(uuid::Uuid::new_v4);
-            conn.send_frame(
-                v,
-                ResponseFrame {
-                    stream,
-                    tracing_id,
-                    warnings: outcome.warnings,
-                    custom_payload: None,
-                    response,
-                },
-            )
-            .await;
+            }
         }
-        other => {
-            let message = format!(
-                "Unexpected message {}",
-                handshake::opcode_name(other.opcode())
-            );
-            conn.reply(
-                v,
-                stream,
-                Response::Error(handshake::protocol_error(message)),
-            )
-            .await;
-        }
+        other => Response::Error(handshake::protocol_error(format!(
+            "Unexpected message {}",
+            handshake::opcode_name(other.opcode())
+        ))),
+    };
+    ResponseFrame {
+        stream: frame.stream,
+        tracing_id,
+        warnings,
+        custom_payload: None,
+        response,
     }
 }
 

@@ -326,7 +326,7 @@ async fn keyspace_warnings_and_tracing() {
 
 #[tokio::test]
 async fn requests_run_concurrently_and_answer_out_of_order() {
-    let (cluster, _) = cluster(17, 1).await;
+    let (cluster, engine) = cluster(17, 1).await;
     cluster.inject(
         FaultRule::new()
             .query_contains("INSERT slow")
@@ -336,6 +336,8 @@ async fn requests_run_concurrently_and_answer_out_of_order() {
     c.send(1, query("INSERT slow")).await;
     c.send(2, query("INSERT fast")).await;
     assert_eq!(c.recv().await.stream, 2);
+    // A delayed request is applied at once; only its answer waits.
+    assert_eq!(engine.applied.load(Ordering::SeqCst), 2);
     assert_eq!(c.recv().await.stream, 1);
 }
 
