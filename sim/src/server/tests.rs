@@ -672,3 +672,21 @@ async fn a_client_that_pipelines_without_reading_gets_every_answer() {
     let _wr = writer.await.unwrap();
     assert_eq!(engine.applied.load(Ordering::SeqCst), N + 1);
 }
+
+#[tokio::test]
+async fn a_taken_port_is_a_bind_error_naming_the_node() {
+    let (first, _) = cluster(23, 1).await;
+    let second = SimCluster::builder()
+        .nodes(2)
+        .base_address(IpAddr::V4(Ipv4Addr::new(127, 0, 23, 0)))
+        .port(first.port())
+        .start()
+        .await;
+    match second {
+        Err(SimError::Bind { index, address, .. }) => {
+            assert_eq!(index, 1);
+            assert_eq!(address, addr(&first, 0));
+        }
+        other => panic!("expected a bind error, got {other:?}"),
+    }
+}
