@@ -9,7 +9,7 @@ use tokio::net::TcpListener;
 use tokio::sync::Mutex;
 use tokio::task::JoinHandle;
 
-use crate::backend::{Backend, Outcome, RequestContext};
+use crate::backend::Backend;
 use crate::builder::SimClusterBuilder;
 use crate::error::SimError;
 use crate::fault::{FaultId, FaultRule};
@@ -253,49 +253,7 @@ impl Drop for SimCluster {
     }
 }
 
-/// The backend used when the builder is given none.
+/// The backend used when the builder is given none: a fresh CQL engine.
 pub(crate) fn default_backend() -> Arc<dyn Backend> {
-    Arc::new(NoEngine)
-}
-
-/// Answers every CQL request with a SERVER_ERROR: this build has no CQL engine yet.
-struct NoEngine;
-
-impl NoEngine {
-    fn refuse() -> Outcome {
-        crate::backend::error_outcome(crate::fault::errors::server_error(
-            "this ringbolt-sim build has no CQL engine; pass one with SimClusterBuilder::backend",
-        ))
-    }
-}
-
-impl Backend for NoEngine {
-    fn query(
-        &self,
-        _: &mut RequestContext<'_>,
-        _: &ringbolt_driver::protocol::request::Query,
-    ) -> Outcome {
-        NoEngine::refuse()
-    }
-    fn prepare(
-        &self,
-        _: &mut RequestContext<'_>,
-        _: &ringbolt_driver::protocol::request::Prepare,
-    ) -> Outcome {
-        NoEngine::refuse()
-    }
-    fn execute(
-        &self,
-        _: &mut RequestContext<'_>,
-        _: &ringbolt_driver::protocol::request::Execute,
-    ) -> Outcome {
-        NoEngine::refuse()
-    }
-    fn batch(
-        &self,
-        _: &mut RequestContext<'_>,
-        _: &ringbolt_driver::protocol::request::Batch,
-    ) -> Outcome {
-        NoEngine::refuse()
-    }
+    Arc::new(crate::engine::Engine::new())
 }

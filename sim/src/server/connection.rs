@@ -143,6 +143,7 @@ async fn read_loop<R: AsyncRead + Unpin>(conn: Arc<Conn>, mut rd: R) {
     let mut reader = ReaderState {
         handshake: HandshakeState::Uninitialized,
         version: None,
+        framing_switched: false,
         tasks: JoinSet::new(),
     };
     loop {
@@ -150,15 +151,11 @@ async fn read_loop<R: AsyncRead + Unpin>(conn: Arc<Conn>, mut rd: R) {
             while reader.tasks.try_join_next().is_some() {}
             match next_input(&mut buf, &mut inner, &mut frames, &mut segments) {
                 Ok(Some(Input::Frame(h, body))) => {
-                    let was_ready = reader.handshake == HandshakeState::Ready;
                     if let Flow::Close = reader.handle(&conn, h, body).await {
                         conn.send(Outgoing::Close);
                         return;
                     }
-                    if !was_ready
-                        && reader.handshake == HandshakeState::Ready
-                        && reader.version == Some(ProtocolVersion::V5)
-                    {
+                    if reader.framing_switched && segments.is_none() {
                         segments = Some(SegmentDecoder::new());
                     }
                 }
@@ -201,6 +198,9 @@ async fn read_loop<R: AsyncRead + Unpin>(conn: Arc<Conn>, mut rd: R) {
 struct ReaderState {
     handshake: HandshakeState,
     version: Option<ProtocolVersion>,
+    /// v5: the answer to STARTUP (READY or AUTHENTICATE) has been sent, so both directions
+    /// now use segments.
+    framing_switched: bool,
     tasks: JoinSet<()>,
 }
 
@@ -252,7 +252,7 @@ impl ReaderState {
             return Flow::Continue;
         }
         // Handshake messages are handled in order, before the next frame is read, so the switch
-        // to v5 segments happens exactly after READY / AUTH_SUCCESS.
+        // to v5 segments happens exactly after the READY / AUTHENTICATE answering STARTUP.
         match conn.fault_for(&frame.request) {
             None => {}
             Some(FaultAction::Delay(d)) => tokio::time::sleep(d).await,
@@ -286,10 +286,12 @@ impl ReaderState {
                         stream,
                         Response::Authenticate(Authenticate { authenticator }),
                     );
+                    self.switch_framing(conn, v);
                 }
                 Ok(()) => {
+                    self.handshake = HandshakeState::Ready;
                     conn.reply(v, stream, Response::Ready);
-                    self.become_ready(conn, v);
+                    self.switch_framing(conn, v);
                 }
             },
             Request::AuthResponse(response) => {
@@ -304,7 +306,7 @@ impl ReaderState {
                             stream,
                             Response::AuthSuccess(AuthSuccess { token: None }),
                         );
-                        self.become_ready(conn, v);
+                        self.handshake = HandshakeState::Ready;
                     }
                     Err(e) => conn.reply(v, stream, Response::Error(e)),
                 }
@@ -324,9 +326,12 @@ impl ReaderState {
         Flow::Continue
     }
 
-    fn become_ready(&mut self, conn: &Conn, v: ProtocolVersion) {
-        self.handshake = HandshakeState::Ready;
-        if v == ProtocolVersion::V5 {
+    /// v5 spec section 2: "After sending the READY or AUTHENTICATE response to a STARTUP
+    /// message, the server" frames everything in segments, so the SASL exchange already uses
+    /// them (as Cassandra 4.0 and the DataStax drivers do).
+    fn switch_framing(&mut self, conn: &Conn, v: ProtocolVersion) {
+        if v == ProtocolVersion::V5 && !self.framing_switched {
+            self.framing_switched = true;
             conn.send(Outgoing::StartSegments);
         }
     }

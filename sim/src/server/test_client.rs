@@ -128,7 +128,8 @@ impl TestClient {
         };
         self.send(0, Request::Startup(startup)).await;
         let response = self.recv().await.response;
-        if matches!(response, Response::Ready) && self.version == ProtocolVersion::V5 {
+        let switches = matches!(response, Response::Ready | Response::Authenticate(_));
+        if switches && self.version == ProtocolVersion::V5 {
             self.segments = true;
         }
         response
@@ -141,11 +142,7 @@ impl TestClient {
         token.extend_from_slice(password.as_bytes());
         let auth = AuthResponse { token: Some(token) };
         self.send(1, Request::AuthResponse(auth)).await;
-        let response = self.recv().await.response;
-        if matches!(response, Response::AuthSuccess(_)) && self.version == ProtocolVersion::V5 {
-            self.segments = true;
-        }
-        response
+        self.recv().await.response
     }
 
     pub(crate) async fn query(&mut self, stream: i16, text: &str) -> ResponseFrame {

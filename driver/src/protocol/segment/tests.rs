@@ -118,3 +118,59 @@ fn bad_checksums_are_refused() {
         .decode(&mut BytesMut::from(&bad[..]))
         .is_err());
 }
+
+fn frame(len: usize, stream: u8) -> Vec<u8> {
+    let mut f = vec![0x85, 0, 0, stream, 0x08];
+    f.extend_from_slice(&(len as u32).to_be_bytes());
+    f.extend((0..len).map(|i| i as u8));
+    f
+}
+
+#[test]
+fn frames_share_segments_and_large_ones_travel_alone() {
+    let small1 = frame(10, 1);
+    let big = frame(MAX_SEGMENT_PAYLOAD + 5, 2);
+    let small2 = frame(0, 3);
+    let mut wire = Vec::new();
+    encode_frames_in_segments(&[&small1, &big, &small2], &mut wire);
+
+    // Segment layout: [small1] self-contained, big in 2 non-self-contained, [small2].
+    let mut buf = BytesMut::from(&wire[..]);
+    let mut dec = SegmentDecoder::new();
+    let mut layout = Vec::new();
+    while let Some(seg) = dec.decode(&mut buf).unwrap() {
+        layout.push((seg.payload.len(), seg.self_contained));
+    }
+    assert_eq!(
+        layout,
+        [
+            (19, true),
+            (MAX_SEGMENT_PAYLOAD, false),
+            (big.len() - MAX_SEGMENT_PAYLOAD, false),
+            (9, true)
+        ]
+    );
+
+    let mut frames = SegmentFrameDecoder::new(1 << 20);
+    let mut buf = BytesMut::new();
+    let mut got = Vec::new();
+    for chunk in wire.chunks(1000) {
+        buf.extend_from_slice(chunk);
+        while let Some((h, body)) = frames.decode(&mut buf).unwrap() {
+            got.push((h.stream, body.len()));
+        }
+    }
+    assert_eq!(got, [(1, 10), (2, MAX_SEGMENT_PAYLOAD + 5), (3, 0)]);
+    assert!(!frames.has_partial_frame());
+}
+
+#[test]
+fn segment_frame_decoder_enforces_max_length() {
+    let mut wire = Vec::new();
+    encode_frames_in_segments(&[&frame(100, 1)], &mut wire);
+    let mut frames = SegmentFrameDecoder::new(50);
+    assert!(matches!(
+        frames.decode(&mut BytesMut::from(&wire[..])),
+        Err(DecodeError::FrameTooLong { .. })
+    ));
+}
