@@ -496,3 +496,21 @@ fn batch_statements_keep_their_own_timestamps() {
         "Counter and non-counter mutations cannot exist in the same batch",
     );
 }
+
+#[test]
+fn aggregates_without_partition_key_warn() {
+    let mut h = Harness::with_ks();
+    h.ok("CREATE TABLE t (k int PRIMARY KEY, v int)");
+    h.ok("INSERT INTO t (k, v) VALUES (1, 4)");
+    h.ok("INSERT INTO t (k, v) VALUES (2, 6)");
+    let o = h.q("SELECT COUNT(*), max(v), min(v), sum(v) FROM t");
+    assert_eq!(o.warnings, ["Aggregation query used without partition key"]);
+    assert_eq!(
+        h.ints("SELECT COUNT(*), max(v), min(v), sum(v) FROM t"),
+        vec![vec![2, 6, 4, 10]]
+    );
+    assert!(h
+        .q("SELECT COUNT(*) FROM t WHERE k = 1")
+        .warnings
+        .is_empty());
+}
