@@ -18,6 +18,9 @@ pub struct ParseError {
 }
 
 /// The category of a [`ParseError`].
+///
+/// Cassandra reports the first three as syntax errors (error code `0x2000`) and most of what
+/// falls under [`ParseErrorKind::Invalid`] as invalid requests (`0x2200`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ParseErrorKind {

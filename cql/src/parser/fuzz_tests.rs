@@ -39,6 +39,8 @@ const VALID: &[&str] = &[
     "DROP INDEX ks.i",
     "TRUNCATE TABLE ks.t",
     "UPDATE t SET v = toTimestamp(now()), w = 1h30m, x = -P1D, y = 1 + 2 * -3 WHERE k = 1",
+    "SELECT m['a'..'c'], l[..?], -(-a), - -1, {x: 1, y: a}, (text) 'x' FROM t WHERE k = 1 AND (c) > (1) AND (c, d) IN ((1, 2), ?)",
+    "DELETE l[1], m[:k] FROM ks.t WHERE k IN ? AND c = 0x00 IF m[:k] != null AND v > -Infinity",
 ];
 
 const FRAGMENTS: &[&str] = &[

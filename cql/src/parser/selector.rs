@@ -166,9 +166,16 @@ impl Parser<'_> {
 
     fn selector_composite(&mut self) -> Result<SelectorExpr, ParseError> {
         let start = self.span();
-        let kind = if self.eat_punct(Punct::Minus).is_some() {
+        let kind = if let Some(minus) = self.eat_punct(Punct::Minus) {
             self.enter()?;
-            SelectorKind::Negate(Box::new(self.selector_postfix()?))
+            let inner = self.selector_postfix()?;
+            match inner.kind {
+                SelectorKind::Term(t) => SelectorKind::Term(super::term::negate(minus, t)),
+                kind => SelectorKind::Negate(Box::new(SelectorExpr {
+                    kind,
+                    span: inner.span,
+                })),
+            }
         } else if self.is_punct(Punct::LParen) && self.is_type_hint_start() {
             self.bump();
             let ty = self.cql_type()?;

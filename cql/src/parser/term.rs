@@ -71,29 +71,7 @@ impl Parser<'_> {
             let inner = self.unary();
             self.leave();
             let inner = inner?;
-            let span = minus.to(inner.span);
-            let kind = match inner.kind {
-                TermKind::Literal(Literal::Integer(s)) if !s.starts_with('-') => {
-                    TermKind::Literal(Literal::Integer(format!("-{s}")))
-                }
-                TermKind::Literal(Literal::Float(s)) if !s.starts_with('-') => {
-                    TermKind::Literal(Literal::Float(format!("-{s}")))
-                }
-                TermKind::Literal(Literal::Duration(s)) if !s.starts_with('-') => {
-                    TermKind::Literal(Literal::Duration(format!("-{s}")))
-                }
-                TermKind::Literal(Literal::NaN) => TermKind::Literal(Literal::NaN),
-                TermKind::Literal(Literal::Infinity { negative }) => {
-                    TermKind::Literal(Literal::Infinity {
-                        negative: !negative,
-                    })
-                }
-                other => TermKind::Negate(Box::new(Term {
-                    kind: other,
-                    span: inner.span,
-                })),
-            };
-            return Ok(Term { kind, span });
+            return Ok(negate(minus, inner));
         }
         self.primary()
     }
@@ -534,6 +512,31 @@ impl Parser<'_> {
     pub(super) fn since(&self, start: Span) -> Span {
         start.to(self.prev_span())
     }
+}
+
+/// `-inner`, folded into the literal for numbers and durations.
+pub(super) fn negate(minus: Span, inner: Term) -> Term {
+    let span = minus.to(inner.span);
+    let kind = match inner.kind {
+        TermKind::Literal(Literal::Integer(s)) if !s.starts_with('-') => {
+            TermKind::Literal(Literal::Integer(format!("-{s}")))
+        }
+        TermKind::Literal(Literal::Float(s)) if !s.starts_with('-') => {
+            TermKind::Literal(Literal::Float(format!("-{s}")))
+        }
+        TermKind::Literal(Literal::Duration(s)) if !s.starts_with('-') => {
+            TermKind::Literal(Literal::Duration(format!("-{s}")))
+        }
+        TermKind::Literal(Literal::NaN) => TermKind::Literal(Literal::NaN),
+        TermKind::Literal(Literal::Infinity { negative }) => TermKind::Literal(Literal::Infinity {
+            negative: !negative,
+        }),
+        other => TermKind::Negate(Box::new(Term {
+            kind: other,
+            span: inner.span,
+        })),
+    };
+    Term { kind, span }
 }
 
 fn arithmetic(op: ArithmeticOp, left: Term, right: Term) -> Term {

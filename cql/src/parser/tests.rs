@@ -942,3 +942,14 @@ fn realistic_nesting_is_accepted() {
     parse("SELECT toJson(CAST(max(a) AS text)), writetime(b), token(k) FROM t");
     parse("SELECT * FROM t WHERE a = 1 + 2 * 3 - 4 / 5 % 6 + 7 + 8 + 9 + 10 + 11 + 12");
 }
+
+#[test]
+fn negations_print_without_starting_a_comment() {
+    for text in [
+        "UPDATE t SET a = - -5, b = -(-1.5), c = - -Infinity, d = -(-f()) WHERE k = 1",
+        "SELECT -2-b, - -a, -(-1) FROM t",
+    ] {
+        let printed = assert_round_trip(text);
+        assert!(!printed.contains("--"), "{printed}");
+    }
+}

@@ -81,6 +81,9 @@ pub(crate) fn syntax_error(
     text: &str,
     e: &ParseError,
 ) -> ringbolt_driver::protocol::response::ErrorBody {
+    if e.message.starts_with("line ") {
+        return syntax(e.message.clone());
+    }
     let (line, col) = e.line_col(text);
     syntax(format!("line {line}:{col} {}", e.message))
 }

@@ -17,10 +17,11 @@ pub(crate) fn batch(
     items: Vec<(Statement, Binds, Option<String>)>,
 ) -> ExecResult<ResultBody> {
     let mut mutations = Vec::new();
+    let mut own_timestamps: Vec<Option<i64>> = Vec::new();
     let mut cases = Vec::new();
+    let (mut counters, mut others) = (false, false);
     let saved_binds = std::mem::take(&mut run.binds);
     let saved_ks = run.keyspace.clone();
-    let mut batch_ts = run.timestamp;
     for (st, binds, ks) in items {
         run.binds = binds;
         if ks.is_some() && run.keyspace.is_none() {
@@ -29,42 +30,40 @@ pub(crate) fn batch(
         let planned = plan(run, &st);
         run.keyspace = saved_ks.clone();
         let planned = planned?;
-        if let Some(t) = planned.timestamp {
-            if planned.cas.is_some() || !cases.is_empty() {
-                return Err(invalid(
-                    "Cannot provide custom timestamp for conditional BATCH",
-                ));
-            }
-            batch_ts = batch_ts.or(Some(t));
+        if planned.timestamp.is_some() && (planned.cas.is_some() || !cases.is_empty()) {
+            return Err(invalid(
+                "Cannot provide custom timestamp for conditional BATCH",
+            ));
         }
         for m in &planned.mutations {
-            let counter = m.table.is_counter();
-            match kind {
-                BatchType::Counter if !counter => {
-                    return Err(invalid(
-                        "Cannot include non-counter statement in a counter batch",
-                    ));
-                }
-                BatchType::Logged | BatchType::Unlogged if counter => {
-                    let what = if kind == BatchType::Logged {
-                        "logged"
-                    } else {
-                        "unlogged"
-                    };
-                    return Err(invalid(format!(
-                        "Counter and non-counter mutations cannot exist in the same batch ({what})"
-                    )));
-                }
-                _ => {}
+            if m.table.is_counter() {
+                counters = true;
+            } else {
+                others = true;
             }
         }
         if let Some(c) = planned.cas {
             cases.push(c);
         }
+        own_timestamps.extend(planned.mutations.iter().map(|_| planned.timestamp));
         mutations.extend(planned.mutations);
     }
     run.binds = saved_binds;
-    run.timestamp = batch_ts;
+    if kind == BatchType::Logged && counters {
+        return Err(invalid(
+            "Cannot include a counter statement in a logged batch",
+        ));
+    }
+    if counters && others {
+        return Err(invalid(
+            "Counter and non-counter mutations cannot exist in the same batch",
+        ));
+    }
+    if kind == BatchType::Counter && others {
+        return Err(invalid(
+            "Cannot include non-counter statement in a counter batch",
+        ));
+    }
     if let Some(first) = mutations.first() {
         let pos = first.position();
         if mutations
@@ -88,7 +87,9 @@ pub(crate) fn batch(
         }
         return lwt::execute(run, mutations, cases, true);
     }
-    let ts = run.write_timestamp();
-    apply_all(run, &mutations, ts);
+    let batch_ts = run.write_timestamp();
+    for (m, own) in mutations.iter().zip(own_timestamps) {
+        apply_all(run, std::slice::from_ref(m), own.unwrap_or(batch_ts));
+    }
     Ok(ResultBody::Void)
 }

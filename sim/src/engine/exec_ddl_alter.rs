@@ -109,6 +109,7 @@ pub(crate) fn alter_table(
                             )));
                         }
                         columns.remove(i);
+                        purge_column(run, &ks_name, &table_name, &name.name);
                     }
                 }
             }
@@ -259,5 +260,19 @@ fn replace_udt(t: &mut ColumnType, udt: &Arc<UdtType>) {
         }
         ColumnType::Tuple(ts) => ts.iter_mut().for_each(|t| replace_udt(t, udt)),
         _ => {}
+    }
+}
+
+/// Forgets a dropped column's cells so that re-adding the column does not resurrect them.
+fn purge_column(run: &mut Run<'_, '_, '_>, ks: &str, table: &str, column: &str) {
+    if let Some(data) = run.state.data.get_mut(&(ks.to_string(), table.to_string())) {
+        for p in data.partitions.values_mut() {
+            p.statics.cells.remove(column);
+            p.statics.collections.remove(column);
+            for r in p.rows.values_mut() {
+                r.cells.remove(column);
+                r.collections.remove(column);
+            }
+        }
     }
 }

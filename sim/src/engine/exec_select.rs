@@ -341,6 +341,11 @@ pub(crate) fn select(run: &mut Run<'_, '_, '_>, s: &ast::Select) -> ExecResult<R
         .as_deref()
         .map(PagingState::decode)
         .transpose()?;
+    if plan.aggregate && !matches!(r.partitions, PartitionSelect::Keys(_)) {
+        run.state
+            .warnings
+            .push("Aggregation query used without partition key".to_string());
+    }
     let page_size = if plan.aggregate {
         None
     } else {

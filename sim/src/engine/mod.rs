@@ -75,14 +75,14 @@ pub struct Outcome {
 }
 
 impl Outcome {
-    fn from_result(result: Result<ResultBody, ErrorBody>) -> Outcome {
+    fn from_result(result: Result<ResultBody, ErrorBody>, warnings: Vec<String>) -> Outcome {
         let schema_change = match &result {
             Ok(ResultBody::SchemaChange(c)) => Some(c.clone()),
             _ => None,
         };
         Outcome {
             result,
-            warnings: Vec::new(),
+            warnings,
             schema_change,
         }
     }
@@ -106,6 +106,8 @@ pub(crate) struct State {
     pub data: HashMap<(String, String), TableData>,
     pub prepared: HashMap<Vec<u8>, PreparedStatement>,
     pub last_timestamp: i64,
+    /// Warnings of the request being served.
+    pub warnings: Vec<String>,
 }
 
 /// The engine shared by all simulated nodes.
@@ -134,6 +136,7 @@ impl Engine {
             data: HashMap::new(),
             prepared: HashMap::new(),
             last_timestamp: i64::MIN,
+            warnings: Vec::new(),
         };
         Engine {
             state: Mutex::new(state),
@@ -161,27 +164,31 @@ impl Engine {
     pub fn query(&self, ctx: &mut RequestContext<'_>, q: &Query) -> Outcome {
         let mut state = self.lock();
         let now = self.clock.now_micros();
-        Outcome::from_result(exec::run_query(&mut state, ctx, q, now))
+        let result = exec::run_query(&mut state, ctx, q, now);
+        Outcome::from_result(result, std::mem::take(&mut state.warnings))
     }
 
     /// Runs a PREPARE.
     pub fn prepare(&self, ctx: &mut RequestContext<'_>, p: &Prepare) -> Outcome {
         let mut state = self.lock();
-        Outcome::from_result(prepare::prepare(&mut state, ctx, p))
+        let result = prepare::prepare(&mut state, ctx, p);
+        Outcome::from_result(result, std::mem::take(&mut state.warnings))
     }
 
     /// Runs an EXECUTE.
     pub fn execute(&self, ctx: &mut RequestContext<'_>, e: &Execute) -> Outcome {
         let mut state = self.lock();
         let now = self.clock.now_micros();
-        Outcome::from_result(exec::run_execute(&mut state, ctx, e, now))
+        let result = exec::run_execute(&mut state, ctx, e, now);
+        Outcome::from_result(result, std::mem::take(&mut state.warnings))
     }
 
     /// Runs a BATCH.
     pub fn batch(&self, ctx: &mut RequestContext<'_>, b: &Batch) -> Outcome {
         let mut state = self.lock();
         let now = self.clock.now_micros();
-        Outcome::from_result(exec::run_batch(&mut state, ctx, b, now))
+        let result = exec::run_batch(&mut state, ctx, b, now);
+        Outcome::from_result(result, std::mem::take(&mut state.warnings))
     }
 }
 

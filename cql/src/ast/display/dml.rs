@@ -2,7 +2,7 @@
 
 use std::fmt::{self, Display, Formatter, Write};
 
-use super::{list, operand, write_function_name};
+use super::{list, operand, starts_with_minus, write_function_name};
 use crate::ast::*;
 
 impl Display for SelectorExpr {
@@ -40,7 +40,10 @@ impl Display for SelectorExpr {
             }
             SelectorKind::Negate(expr) => {
                 f.write_char('-')?;
-                selector_operand(f, expr)
+                match &expr.kind {
+                    SelectorKind::Term(t) if starts_with_minus(t) => write!(f, "({t})"),
+                    _ => selector_operand(f, expr),
+                }
             }
             SelectorKind::TypeHint { ty, expr } => {
                 write!(f, "({ty}) ")?;

@@ -154,6 +154,17 @@ impl Display for ArithmeticOp {
     }
 }
 
+/// True when the term prints with a leading `-`.
+pub(super) fn starts_with_minus(t: &Term) -> bool {
+    match &t.kind {
+        TermKind::Literal(Literal::Integer(s) | Literal::Float(s) | Literal::Duration(s)) => {
+            s.starts_with('-')
+        }
+        TermKind::Literal(Literal::Infinity { negative }) => *negative,
+        _ => false,
+    }
+}
+
 /// Writes a function name; `token` is reserved but written bare as a function.
 pub(super) fn write_function_name(f: &mut Formatter<'_>, name: &QualifiedName) -> fmt::Result {
     if name.keyspace.is_none() && name.name.name == "token" {
@@ -224,7 +235,12 @@ impl Display for Term {
             }
             TermKind::Negate(t) => {
                 f.write_char('-')?;
-                operand(f, t)
+                if starts_with_minus(t) {
+                    // `--` would start a comment.
+                    write!(f, "({t})")
+                } else {
+                    operand(f, t)
+                }
             }
             TermKind::Arithmetic { op, left, right } => {
                 operand(f, left)?;

@@ -102,3 +102,13 @@ fn truncate_empties_a_table() {
     h.ok("TRUNCATE t");
     assert!(h.rows("SELECT * FROM t").is_empty());
 }
+
+#[test]
+fn dropped_columns_do_not_come_back() {
+    let mut h = Harness::with_ks();
+    h.ok("CREATE TABLE t (k int PRIMARY KEY, v int)");
+    h.ok("INSERT INTO t (k, v) VALUES (1, 1)");
+    h.ok("ALTER TABLE t DROP v");
+    h.ok("ALTER TABLE t ADD v int");
+    assert_eq!(h.ints("SELECT k, v FROM t"), vec![vec![1, -1]]);
+}

@@ -475,3 +475,42 @@ fn list_index_errors() {
         .collect();
     assert_eq!(items, [1, 5]);
 }
+
+#[test]
+fn batch_statements_keep_their_own_timestamps() {
+    let mut h = Harness::with_ks();
+    h.ok("CREATE TABLE t (k int PRIMARY KEY, v int)");
+    h.ok("BEGIN BATCH USING TIMESTAMP 10 INSERT INTO t (k, v) VALUES (1, 1); INSERT INTO t (k, v) VALUES (2, 2) USING TIMESTAMP 20; APPLY BATCH");
+    assert_eq!(
+        h.ints("SELECT k, WRITETIME(v) FROM t WHERE k IN (1, 2)"),
+        vec![vec![1, 10], vec![2, 20]]
+    );
+    h.ok("CREATE TABLE c (k int PRIMARY KEY, n counter)");
+    h.ok("BEGIN UNLOGGED BATCH UPDATE c SET n = n + 1 WHERE k = 1; APPLY BATCH");
+    is_invalid(
+        &h.err("BEGIN BATCH UPDATE c SET n = n + 1 WHERE k = 1; APPLY BATCH"),
+        "Cannot include a counter statement in a logged batch",
+    );
+    is_invalid(
+        &h.err("BEGIN UNLOGGED BATCH UPDATE c SET n = n + 1 WHERE k = 1; INSERT INTO t (k, v) VALUES (3, 3); APPLY BATCH"),
+        "Counter and non-counter mutations cannot exist in the same batch",
+    );
+}
+
+#[test]
+fn aggregates_without_partition_key_warn() {
+    let mut h = Harness::with_ks();
+    h.ok("CREATE TABLE t (k int PRIMARY KEY, v int)");
+    h.ok("INSERT INTO t (k, v) VALUES (1, 4)");
+    h.ok("INSERT INTO t (k, v) VALUES (2, 6)");
+    let o = h.q("SELECT COUNT(*), max(v), min(v), sum(v) FROM t");
+    assert_eq!(o.warnings, ["Aggregation query used without partition key"]);
+    assert_eq!(
+        h.ints("SELECT COUNT(*), max(v), min(v), sum(v) FROM t"),
+        vec![vec![2, 6, 4, 10]]
+    );
+    assert!(h
+        .q("SELECT COUNT(*) FROM t WHERE k = 1")
+        .warnings
+        .is_empty());
+}
