@@ -117,3 +117,66 @@ impl FrameWriter {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::frame::{encode_request, RequestFrame};
+    use crate::protocol::request::{Query, QueryParameters, Request};
+    use crate::protocol::ProtocolVersion;
+
+    fn frame(stream: i16, text: &str) -> Vec<u8> {
+        let mut out = Vec::new();
+        let request = RequestFrame {
+            stream,
+            tracing: false,
+            custom_payload: None,
+            request: Request::Query(Query {
+                query: text.to_owned(),
+                params: QueryParameters::default(),
+            }),
+        };
+        encode_request(ProtocolVersion::V5, &request, &mut out).unwrap();
+        out
+    }
+
+    fn round_trip(frames: &[Vec<u8>], segmented: bool) -> Vec<(i16, usize)> {
+        let mut writer = FrameWriter::new();
+        let mut reader = FrameReader::new(1 << 24);
+        if segmented {
+            writer.use_segments();
+            reader.use_segments();
+        }
+        for f in frames {
+            writer.push_frame(f);
+        }
+        let mut input = BytesMut::from(writer.finish());
+        let mut seen = Vec::new();
+        while let Some((header, body)) = reader.next_frame(&mut input).unwrap() {
+            seen.push((header.stream, body.len()));
+        }
+        assert!(input.is_empty());
+        seen
+    }
+
+    #[test]
+    fn small_and_large_frames_survive_segmenting() {
+        let frames = vec![frame(1, "a"), frame(2, &"x".repeat(300_000)), frame(3, "b")];
+        let plain = round_trip(&frames, false);
+        assert_eq!(plain.len(), 3);
+        assert_eq!(round_trip(&frames, true), plain);
+    }
+
+    #[test]
+    fn many_small_frames_share_segments() {
+        let frames: Vec<_> = (0..2000)
+            .map(|i| frame(i, "some text of a query"))
+            .collect();
+        let seen = round_trip(&frames, true);
+        assert_eq!(seen.len(), 2000);
+        assert!(seen
+            .iter()
+            .enumerate()
+            .all(|(i, (s, _))| usize::try_from(*s).unwrap() == i));
+    }
+}

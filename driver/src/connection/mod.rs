@@ -27,6 +27,8 @@ mod tls;
 mod transport;
 
 #[cfg(test)]
+pub(crate) mod fake_peer;
+#[cfg(test)]
 mod tests;
 
 pub use auth::{AuthError, Authenticator, PasswordAuthenticator, SaslExchange};

@@ -128,7 +128,7 @@ impl Session {
         let frame = self
             .run(request, options, keyspace.as_deref(), None, prepared)
             .await?;
-        self.into_result(frame, None, "BATCH")
+        self.to_result(frame, None, "BATCH")
     }
 
     /// Streams the rows of CQL text as `T`, fetching each page when the previous one is used up.
@@ -192,7 +192,7 @@ impl Session {
         let frame = self
             .run(request, options, keyspace.as_deref(), None, Vec::new())
             .await?;
-        self.into_result(frame, None, "QUERY")
+        self.to_result(frame, None, "QUERY")
     }
 
     /// One page of a prepared statement with serialized values.
@@ -229,7 +229,7 @@ impl Session {
                 }
             }
         }
-        self.into_result(frame, Some(cached.columns), "EXECUTE")
+        self.to_result(frame, Some(cached.columns), "EXECUTE")
     }
 
     async fn prepare_cached(
@@ -319,7 +319,7 @@ impl Session {
         run(&*self.inner.picker, &*self.inner.decider, &spec).await
     }
 
-    fn into_result(
+    fn to_result(
         &self,
         frame: ResponseFrame,
         cached_columns: Option<Arc<[ColumnSpec]>>,
