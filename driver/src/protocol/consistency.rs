@@ -37,3 +37,35 @@ pub enum SerialConsistency {
     /// LOCAL_SERIAL (0x0009)
     LocalSerial = 0x0009,
 }
+
+impl Consistency {
+    /// The consistency with this `[consistency]` code.
+    pub fn from_code(code: u16) -> Option<Consistency> {
+        use Consistency::*;
+        Some(match code {
+            0x0000 => Any,
+            0x0001 => One,
+            0x0002 => Two,
+            0x0003 => Three,
+            0x0004 => Quorum,
+            0x0005 => All,
+            0x0006 => LocalQuorum,
+            0x0007 => EachQuorum,
+            0x0008 => Serial,
+            0x0009 => LocalSerial,
+            0x000A => LocalOne,
+            _ => return None,
+        })
+    }
+}
+
+impl SerialConsistency {
+    /// The serial consistency with this `[consistency]` code.
+    pub fn from_code(code: u16) -> Option<SerialConsistency> {
+        match code {
+            0x0008 => Some(SerialConsistency::Serial),
+            0x0009 => Some(SerialConsistency::LocalSerial),
+            _ => None,
+        }
+    }
+}

@@ -205,6 +205,31 @@ pub struct ResponseFrame {
     pub response: Response,
 }
 
+impl RequestFrame {
+    /// A frame for `request` on `stream`, without tracing or custom payload.
+    pub fn new(stream: i16, request: Request) -> RequestFrame {
+        RequestFrame {
+            stream,
+            tracing: false,
+            custom_payload: None,
+            request,
+        }
+    }
+}
+
+impl ResponseFrame {
+    /// A frame for `response` on `stream`, without tracing id, warnings or custom payload.
+    pub fn new(stream: i16, response: Response) -> ResponseFrame {
+        ResponseFrame {
+            stream,
+            tracing_id: None,
+            warnings: Vec::new(),
+            custom_payload: None,
+            response,
+        }
+    }
+}
+
 /// Appends `header` with a placeholder length, runs `body`, then patches the length.
 fn with_header(
     out: &mut Vec<u8>,

@@ -19,6 +19,11 @@ pub mod request;
 pub mod response;
 pub mod segment;
 
+#[cfg(test)]
+mod fuzz_tests;
+#[cfg(test)]
+mod test_util;
+
 pub use column_type::{ColumnType, UdtType};
 pub use consistency::{Consistency, SerialConsistency};
 pub use error::{DecodeError, EncodeError};

@@ -10,6 +10,10 @@ use bytes::{Buf, Bytes, BytesMut};
 
 use super::DecodeError;
 
+mod stream;
+
+pub use stream::{encode_frames_in_segments, SegmentFrameDecoder};
+
 /// The largest payload one segment carries: 2^17 - 1 bytes.
 pub const MAX_SEGMENT_PAYLOAD: usize = 131_071;
 
