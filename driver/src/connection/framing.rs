@@ -4,31 +4,31 @@
 use bytes::{Bytes, BytesMut};
 
 use crate::protocol::frame::FrameDecoder;
-use crate::protocol::segment::{encode_segments, SegmentDecoder, MAX_SEGMENT_PAYLOAD};
+use crate::protocol::segment::{encode_segments, SegmentFrameDecoder, MAX_SEGMENT_PAYLOAD};
 use crate::protocol::{DecodeError, FrameHeader};
 
 /// Splits bytes read from the socket into frames.
 pub(crate) struct FrameReader {
-    segmented: bool,
-    segments: SegmentDecoder,
-    frames: FrameDecoder,
-    /// v5: segment payloads not yet consumed as whole frames.
-    payload: BytesMut,
+    max_frame_length: usize,
+    decoder: Decoder,
+}
+
+enum Decoder {
+    Plain(FrameDecoder),
+    Segmented(SegmentFrameDecoder),
 }
 
 impl FrameReader {
     pub(crate) fn new(max_frame_length: usize) -> Self {
         FrameReader {
-            segmented: false,
-            segments: SegmentDecoder::new(),
-            frames: FrameDecoder::new(max_frame_length),
-            payload: BytesMut::new(),
+            max_frame_length,
+            decoder: Decoder::Plain(FrameDecoder::new(max_frame_length)),
         }
     }
 
     /// From now on, frames arrive inside v5 segments.
     pub(crate) fn use_segments(&mut self) {
-        self.segmented = true;
+        self.decoder = Decoder::Segmented(SegmentFrameDecoder::new(self.max_frame_length));
     }
 
     /// The next complete frame, consuming its bytes from `input`; `None` when more bytes are needed.
@@ -36,17 +36,9 @@ impl FrameReader {
         &mut self,
         input: &mut BytesMut,
     ) -> Result<Option<(FrameHeader, Bytes)>, DecodeError> {
-        if !self.segmented {
-            return self.frames.decode(input);
-        }
-        loop {
-            if let Some(frame) = self.frames.decode(&mut self.payload)? {
-                return Ok(Some(frame));
-            }
-            match self.segments.decode(input)? {
-                Some(segment) => self.payload.extend_from_slice(&segment.payload),
-                None => return Ok(None),
-            }
+        match &mut self.decoder {
+            Decoder::Plain(frames) => frames.decode(input),
+            Decoder::Segmented(segments) => segments.decode(input),
         }
     }
 }
