@@ -127,11 +127,11 @@ fn error(code: ErrorCode, message: &str) -> Response {
     })
 }
 
-async fn serve(
-    stream: tokio::io::DuplexStream,
-    config: Arc<PeerConfig>,
-    control: Arc<PeerControl>,
-) {
+/// Serves one connection on `stream` (a duplex half, a TLS stream, ...).
+pub(crate) async fn serve<S>(stream: S, config: Arc<PeerConfig>, control: Arc<PeerControl>)
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Send + 'static,
+{
     control.connections.fetch_add(1, Ordering::SeqCst);
     let (mut read, mut write) = tokio::io::split(stream);
     let (tx, mut rx) = mpsc::unbounded_channel::<Vec<u8>>();
