@@ -76,6 +76,8 @@ pub(crate) struct PeerControl {
     pub(crate) heartbeats: AtomicUsize,
     /// Versions of the STARTUP requests seen.
     pub(crate) startup_versions: Mutex<Vec<u8>>,
+    /// Options of the last STARTUP seen.
+    pub(crate) startup_options: Mutex<Vec<(String, String)>>,
     writers: Mutex<Vec<PeerWriter>>,
 }
 
@@ -206,7 +208,8 @@ where
             Request::Options(_) => Action::Reply(Response::Supported(Supported {
                 options: vec![("CQL_VERSION".into(), vec!["3.4.5".into()])],
             })),
-            Request::Startup(_) => {
+            Request::Startup(startup) => {
+                *control.startup_options.lock().unwrap() = startup.options.clone();
                 control
                     .startup_versions
                     .lock()

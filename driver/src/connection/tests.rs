@@ -60,6 +60,12 @@ async fn handshake_negotiates_v5_and_uses_segments() {
     assert_eq!(*control.startup_versions.lock().unwrap(), vec![5]);
     assert_eq!(echoed(conn.send(query("hello")).await.unwrap()), "hello");
     assert!(!conn.supported().options.is_empty());
+    let options = control.startup_options.lock().unwrap().clone();
+    assert!(options.contains(&("CQL_VERSION".into(), "3.0.0".into())));
+    assert!(options.contains(&("DRIVER_NAME".into(), "Ringbolt".into())));
+    assert!(options
+        .iter()
+        .any(|(k, v)| k == "DRIVER_VERSION" && v == DRIVER_VERSION));
 }
 
 #[tokio::test]

@@ -148,3 +148,57 @@ async fn client_certificate_is_loaded_from_pem() {
         Err(TlsError::InvalidClientIdentity { .. })
     ));
 }
+
+#[tokio::test]
+async fn mutual_tls_presents_the_client_certificate() {
+    use rustls::server::WebPkiClientVerifier;
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let server_cert = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).unwrap();
+    let client_cert = rcgen::generate_simple_self_signed(vec!["client".to_owned()]).unwrap();
+    let mut client_roots = rustls::RootCertStore::empty();
+    client_roots.add(client_cert.cert.der().clone()).unwrap();
+    let verifier =
+        WebPkiClientVerifier::builder_with_provider(Arc::new(client_roots), provider.clone())
+            .build()
+            .unwrap();
+    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(
+        server_cert.key_pair.serialize_der(),
+    ));
+    let server_config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_client_cert_verifier(verifier)
+        .with_single_cert(vec![server_cert.cert.der().clone()], key)
+        .unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(server_config));
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let peer = Arc::new(PeerConfig::new(|frame| match &frame.request {
+        Request::Query(q) => {
+            Action::Reply(Response::Result(ResultBody::SetKeyspace(q.query.clone())))
+        }
+        _ => Action::Ignore,
+    }));
+    tokio::spawn(async move {
+        while let Ok((tcp, _)) = listener.accept().await {
+            let (acceptor, peer) = (acceptor.clone(), peer.clone());
+            tokio::spawn(async move {
+                if let Ok(tls) = acceptor.accept(tcp).await {
+                    serve(tls, peer, Arc::new(PeerControl::default())).await;
+                }
+            });
+        }
+    });
+    let with_identity = TlsConfig::new()
+        .ca_pem(server_cert.cert.pem())
+        .client_cert(client_cert.cert.pem(), client_cert.key_pair.serialize_pem());
+    let conn = Connection::connect_named(address, "localhost", &config(with_identity))
+        .await
+        .unwrap();
+    assert_eq!(echo(&conn).await, "over tls");
+
+    // Without a client certificate the server refuses the handshake.
+    let anonymous = config(TlsConfig::new().ca_pem(server_cert.cert.pem()));
+    let refused = Connection::connect_named(address, "localhost", &anonymous).await;
+    assert!(refused.is_err());
+}

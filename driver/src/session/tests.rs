@@ -332,12 +332,19 @@ impl Kv {
 }
 
 async fn kv_session() -> (Session, Arc<Kv>, Arc<PeerControl>, Connection) {
+    kv_session_with(None).await
+}
+
+async fn kv_session_with(
+    version: Option<crate::protocol::ProtocolVersion>,
+) -> (Session, Arc<Kv>, Arc<PeerControl>, Connection) {
     let kv = Arc::new(Kv::default());
     let server = kv.clone();
     let (connector, control) =
         fake_cluster(PeerConfig::new(move |frame| server.handle(&frame.request)));
     let config = ConnectionConfig {
         heartbeat_interval: None,
+        protocol_version: version,
         ..ConnectionConfig::default()
     };
     let connection = Connection::open(connector, None, &config).await.unwrap();
@@ -681,4 +688,24 @@ fn simple_statements_are_not_idempotent_by_default() {
     assert!(!SimpleStatement::new("UPDATE c SET n = n + 1").is_idempotent());
     let batch = BatchStatement::counter().with_idempotent(true);
     assert!(batch.is_idempotent());
+}
+
+#[tokio::test]
+async fn protocol_v4_executes_without_result_metadata_ids() {
+    let (session, kv, _, connection) =
+        kv_session_with(Some(crate::protocol::ProtocolVersion::V4)).await;
+    assert_eq!(
+        connection.protocol_version(),
+        crate::protocol::ProtocolVersion::V4
+    );
+    let prepared = session
+        .prepare("SELECT v FROM kv WHERE k = ?")
+        .await
+        .unwrap();
+    assert!(prepared.inner.result_metadata().id.is_none());
+    let result = session.execute(&prepared, Vals(vec!["k9"])).await.unwrap();
+    let Texts(row) = result.single_row().unwrap();
+    assert_eq!(row, vec![Some("v9".into())]);
+    kv.forget_next_execute.store(true, Ordering::SeqCst);
+    assert!(session.execute(&prepared, Vals(vec!["k9"])).await.is_ok());
 }
