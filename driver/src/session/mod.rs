@@ -110,10 +110,9 @@ impl Session {
             .unwrap_or_else(PoisonError::into_inner) = Some(keyspace.to_owned());
     }
 
-    /// Closes every connection; requests in flight fail with a connection error.
+    /// Closes every connection (and stops reconnecting); requests in flight fail with a
+    /// connection error.
     pub async fn close(&self) {
-        for target in self.inner.picker.all() {
-            target.connection.close().await;
-        }
+        self.inner.picker.close().await;
     }
 }

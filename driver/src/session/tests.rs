@@ -347,10 +347,9 @@ async fn kv_session_with(
         protocol_version: version,
         ..ConnectionConfig::default()
     };
-    let connection = Connection::open(connector, None, &config).await.unwrap();
-    let picker = SingleNode {
-        pool: NodePool::new(vec![connection.clone()]),
-    };
+    let pool = NodePool::open(connector, None, config).await.unwrap();
+    let connection = pool.connections()[0].clone();
+    let picker = SingleNode { pool };
     let session = Session::from_parts(SessionConfig::default(), Arc::new(picker));
     (session, kv, control, connection)
 }
@@ -708,4 +707,26 @@ async fn protocol_v4_executes_without_result_metadata_ids() {
     assert_eq!(row, vec![Some("v9".into())]);
     kv.forget_next_execute.store(true, Ordering::SeqCst);
     assert!(session.execute(&prepared, Vals(vec!["k9"])).await.is_ok());
+}
+
+#[tokio::test]
+async fn the_pool_reconnects_after_the_connection_drops() {
+    let (session, _, control, connection) = kv_session().await;
+    connection.close().await;
+    // The first request finds no connection and starts reconnecting in the background.
+    let err = session
+        .query("SELECT k, v FROM kv", none())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, QueryError::NoConnection), "{err:?}");
+    let mut result = None;
+    for _ in 0..100 {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        if let Ok(r) = session.query("SELECT k, v FROM kv", none()).await {
+            result = Some(r);
+            break;
+        }
+    }
+    assert_eq!(result.expect("reconnected").rows_num(), ROWS);
+    assert_eq!(control.connections.load(Ordering::SeqCst), 2);
 }
