@@ -206,6 +206,7 @@ impl Session {
         let cached = inner.result_metadata();
         // The server may skip the result columns only when it can tell us they changed (v5).
         let skip_metadata = cached.id.is_some() && !cached.columns.is_empty();
+        let routing_key = prepared.routing_key(&values);
         let options = &prepared.options;
         let request = Request::Execute(Execute {
             id: inner.id.clone(),
@@ -217,7 +218,7 @@ impl Session {
                 request,
                 options,
                 inner.keyspace.as_deref(),
-                None,
+                routing_key.as_deref(),
                 vec![inner.clone()],
             )
             .await?;

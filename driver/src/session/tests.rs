@@ -730,3 +730,21 @@ async fn the_pool_reconnects_after_the_connection_drops() {
     assert_eq!(result.expect("reconnected").rows_num(), ROWS);
     assert_eq!(control.connections.load(Ordering::SeqCst), 2);
 }
+
+/// Session futures must be `Send` so applications can run them on spawned tasks.
+#[allow(dead_code)]
+fn futures_are_send(session: Session, prepared: PreparedStatement, batch: BatchStatement) {
+    fn send<T: Send>(_: T) {}
+    send(session.query("q", none()));
+    send(session.prepare("q"));
+    send(session.execute(&prepared, none()));
+    send(session.batch(&batch, vec![none()]));
+    send(session.query_stream::<Texts>("q", none()));
+    send(session.execute_stream::<Texts>(&prepared, none()));
+    send(session.close());
+    fn shareable<T: Send + Sync>() {}
+    shareable::<Session>();
+    shareable::<PreparedStatement>();
+    fn movable<T: Send>() {}
+    movable::<RowStream<Texts>>();
+}
