@@ -748,3 +748,43 @@ fn futures_are_send(session: Session, prepared: PreparedStatement, batch: BatchS
     fn movable<T: Send>() {}
     movable::<RowStream<Texts>>();
 }
+
+#[tokio::test]
+async fn works_with_the_types_module_rows_and_values() {
+    let (session, _, _, _) = kv_session().await;
+    let result = session.query("SELECT k, v FROM kv", ()).await.unwrap();
+    let owned: Vec<(String, String)> = result
+        .rows::<(String, String)>()
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(owned[2], ("k2".to_owned(), "v2".to_owned()));
+    let (k, v): (&str, &str) = result.first_row().unwrap();
+    assert_eq!((k, v), ("k0", "v0"));
+
+    let one = session
+        .query("SELECT v FROM kv WHERE k = ?", ("k5",))
+        .await
+        .unwrap();
+    let (v,): (String,) = one.single_row().unwrap();
+    assert_eq!(v, "v5");
+
+    let mut batch = BatchStatement::unlogged();
+    batch.append("INSERT INTO kv (k, v) VALUES (?, ?)");
+    batch.append("DELETE FROM kv WHERE k = 'gone'");
+    session.batch(&batch, (("a", "1"), ())).await.unwrap();
+
+    let mut stream = session
+        .query_stream::<(String, String)>(
+            SimpleStatement::new("SELECT k, v FROM kv").with_page_size(7),
+            (),
+        )
+        .await
+        .unwrap();
+    let mut count = 0;
+    while let Some(row) = stream.next().await {
+        row.unwrap();
+        count += 1;
+    }
+    assert_eq!(count, ROWS);
+}
