@@ -24,6 +24,8 @@ use crate::protocol::ProtocolVersion;
 pub(crate) enum Action {
     /// Answer at once.
     Reply(Response),
+    /// Answer with warnings, and a tracing id when the request asked for tracing.
+    ReplyWithExtras(Response, Vec<String>),
     /// Answer after a delay (answers may overtake each other).
     Delayed(Duration, Response),
     /// Never answer.
@@ -266,6 +268,16 @@ where
                     &answer(response),
                     segmented.load(Ordering::SeqCst),
                 ));
+            }
+            Action::ReplyWithExtras(response, warnings) => {
+                let frame = ResponseFrame {
+                    warnings,
+                    tracing_id: request
+                        .tracing
+                        .then(|| uuid::Uuid::from_u128(0x1234_5678_9abc_def0)),
+                    ..answer(response)
+                };
+                let _ = tx.send(encode(version, &frame, segmented.load(Ordering::SeqCst)));
             }
             Action::Delayed(delay, response) => {
                 let tx = tx.clone();

@@ -243,6 +243,10 @@ impl Kv {
                 "Operation timed out",
             ),
             "slow" => Action::Ignore,
+            "warn me" => Action::ReplyWithExtras(
+                Response::Result(ResultBody::Void),
+                vec!["Batch is too large".to_owned()],
+            ),
             _ => Action::Reply(Response::Result(ResultBody::Void)),
         }
     }
@@ -787,4 +791,20 @@ async fn works_with_the_types_module_rows_and_values() {
         count += 1;
     }
     assert_eq!(count, ROWS);
+}
+
+#[tokio::test]
+async fn warnings_and_tracing_ids_reach_the_result() {
+    let (session, _, _, _) = kv_session().await;
+    let plain = session.query("warn me", ()).await.unwrap();
+    assert_eq!(plain.warnings(), ["Batch is too large".to_owned()]);
+    assert_eq!(plain.tracing_id(), None);
+    let traced = session
+        .query(SimpleStatement::new("warn me").with_tracing(true), ())
+        .await
+        .unwrap();
+    assert_eq!(
+        traced.tracing_id(),
+        Some(uuid::Uuid::from_u128(0x1234_5678_9abc_def0))
+    );
 }
