@@ -334,15 +334,25 @@ async fn unanswered_heartbeat_breaks_the_connection() {
     });
     tokio::time::sleep(Duration::from_secs(5)).await;
     assert!(conn.is_closed());
+    let Some(ConnectionError::HeartbeatFailed(cause)) = conn.close_reason() else {
+        panic!(
+            "expected a heartbeat failure, got {:?}",
+            conn.close_reason()
+        );
+    };
     assert!(matches!(
-        conn.close_reason(),
-        Some(ConnectionError::Timeout {
+        *cause,
+        ConnectionError::Timeout {
             what: "heartbeat",
             ..
-        })
+        }
     ));
     let err = pending.await.unwrap().unwrap_err();
-    assert!(matches!(err, ConnectionError::Timeout { .. }), "{err:?}");
+    assert!(
+        matches!(err, ConnectionError::HeartbeatFailed(_)),
+        "{err:?}"
+    );
+    assert!(std::error::Error::source(&err).is_some());
 }
 
 #[tokio::test]
