@@ -161,6 +161,12 @@ impl From<&str> for SimpleStatement {
     }
 }
 
+impl From<&String> for SimpleStatement {
+    fn from(text: &String) -> Self {
+        SimpleStatement::new(text.as_str())
+    }
+}
+
 impl From<String> for SimpleStatement {
     fn from(text: String) -> Self {
         SimpleStatement::new(text)
