@@ -112,6 +112,12 @@ pub(crate) async fn handshake(
         Ok(Response::Error(e)) if e.code == ErrorCode::ProtocolError => {
             return Err(HandshakeFailure::VersionRejected(e.message))
         }
+        Ok(Response::Error(error)) => {
+            return Err(HandshakeFailure::Failed(ConnectionError::SetupRefused {
+                step: "OPTIONS",
+                error,
+            }))
+        }
         Ok(other) => {
             return Err(HandshakeFailure::Failed(
                 ConnectionError::UnexpectedResponse {
