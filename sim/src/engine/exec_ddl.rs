@@ -267,9 +267,9 @@ pub(crate) fn ddl(run: &mut Run<'_, '_, '_>, st: &Statement) -> ExecResult<Resul
                 SchemaChangeTarget::Type(ks, name),
             ))
         }
-        _ => Err(invalid(
-            "Secondary indexes are not supported by ringbolt-sim",
-        )),
+        Statement::CreateIndex(c) => super::exec_index::create_index(run, c),
+        Statement::DropIndex(d) => super::exec_index::drop_index(run, d),
+        _ => Err(invalid("This statement is not supported by ringbolt-sim")),
     }?;
     if matches!(result, ResultBody::SchemaChange(_)) {
         run.state.catalog.bump();

@@ -99,6 +99,19 @@ pub(crate) fn alter_table(
                         )));
                     }
                     Some(i) => {
+                        let dependent: Vec<&str> = old
+                            .indexes
+                            .iter()
+                            .filter(|x| x.column == name.name)
+                            .map(|x| x.name.as_str())
+                            .collect();
+                        if !dependent.is_empty() {
+                            return Err(invalid(format!(
+                                "Cannot drop column {} because it has dependent secondary indexes ({})",
+                                name.name,
+                                dependent.join(", ")
+                            )));
+                        }
                         if matches!(
                             columns[i].kind,
                             ColumnKind::PartitionKey | ColumnKind::Clustering
@@ -160,6 +173,7 @@ pub(crate) fn alter_table(
     }
     let mut table = TableDef::new(&ks_name, &table_name, columns, options);
     table.id = old.id;
+    table.indexes = old.indexes.clone();
     if let AlterTableAction::Rename { renames, .. } = &a.action {
         rename_data(run, &ks_name, &table_name, renames);
     }

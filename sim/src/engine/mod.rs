@@ -15,6 +15,7 @@ mod exec_assign;
 mod exec_batch;
 mod exec_ddl;
 mod exec_ddl_alter;
+mod exec_index;
 mod exec_select;
 mod exec_write;
 pub mod functions;

@@ -203,6 +203,19 @@ pub struct TableDef {
     pub options: TableOptions,
     /// Whether it is a virtual table (system_views, system_virtual_schema).
     pub is_virtual: bool,
+    /// Secondary indexes.
+    pub indexes: Vec<IndexDef>,
+}
+
+/// A secondary index on one column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexDef {
+    /// The index name.
+    pub name: String,
+    /// The indexed column.
+    pub column: String,
+    /// The target as `system_schema.indexes` shows it (`v`, `keys(m)`, `values(l)`, ...).
+    pub target: String,
 }
 
 impl TableDef {
@@ -227,7 +240,13 @@ impl TableDef {
             columns,
             options,
             is_virtual: false,
+            indexes: Vec::new(),
         }
+    }
+
+    /// Whether a column has a secondary index.
+    pub fn is_indexed(&self, column: &str) -> bool {
+        self.indexes.iter().any(|i| i.column == column)
     }
 
     /// A column by name.
