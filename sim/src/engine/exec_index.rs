@@ -77,11 +77,10 @@ pub(crate) fn create_index(
         .as_ref()
         .map(|n| n.name.clone())
         .unwrap_or_else(|| format!("{}_{}_idx", table.name, col.name));
-    if let Some(existing) = index_exists(run, &table.keyspace, &name) {
+    if index_exists(run, &table.keyspace, &name).is_some() {
         if c.if_not_exists {
             return Ok(ResultBody::Void);
         }
-        let _ = existing;
         return Err(already_exists(&table.keyspace, &name));
     }
     if table.indexes.iter().any(|i| i.target == target_text) {

@@ -514,3 +514,16 @@ fn aggregates_without_partition_key_warn() {
         .warnings
         .is_empty());
 }
+
+#[test]
+fn field_and_element_selectors() {
+    let mut h = Harness::with_ks();
+    h.ok("CREATE TYPE pt (x int, y int)");
+    h.ok("CREATE TABLE t (k int PRIMARY KEY, p frozen<pt>, m map<text, int>, l list<int>)");
+    h.ok("INSERT INTO t (k, p, m, l) VALUES (1, {x: 3, y: 4}, {'a': 7, 'b': 8}, [5, 6])");
+    assert_eq!(
+        h.ints("SELECT p.y, m['b'], l[1], m['zz'] FROM t WHERE k = 1"),
+        vec![vec![4, 8, 6, -1]]
+    );
+    assert_eq!(h.names("SELECT p.y FROM t")[0], "p.y");
+}
