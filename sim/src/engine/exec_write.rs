@@ -416,10 +416,9 @@ fn plan_delete(run: &mut Run<'_, '_, '_>, d: &ast::Delete) -> ExecResult<Planned
                     )))
                 }
             },
-            ColumnTarget::Field { .. } => {
-                return Err(invalid(
-                    "Deleting UDT fields is not supported by ringbolt-sim",
-                ));
+            ColumnTarget::Field { field, .. } => {
+                let (pos, _) = super::exec_assign::udt_field(col, &field.name)?;
+                ops.push(WriteOp::SetField(col.name.clone(), pos, None));
             }
         }
     }

@@ -23,13 +23,11 @@ impl CqlType {
 
     /// Whether this column stores one cell per element (a non-frozen collection or UDT).
     pub fn is_multi_cell(&self) -> bool {
+        // Non-frozen UDTs are kept as one cell; field updates rewrite it.
         !self.frozen
             && matches!(
                 self.typ,
-                ColumnType::List(_)
-                    | ColumnType::Set(_)
-                    | ColumnType::Map(_, _)
-                    | ColumnType::Udt(_)
+                ColumnType::List(_) | ColumnType::Set(_) | ColumnType::Map(_, _)
             )
     }
 

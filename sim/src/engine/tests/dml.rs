@@ -527,3 +527,25 @@ fn field_and_element_selectors() {
     );
     assert_eq!(h.names("SELECT p.y FROM t")[0], "p.y");
 }
+
+#[test]
+fn non_frozen_udt_fields_update() {
+    let mut h = Harness::with_ks();
+    h.ok("CREATE TYPE pt (x int, y int)");
+    h.ok("CREATE TABLE t (k int PRIMARY KEY, p pt, f frozen<pt>)");
+    h.ok("INSERT INTO t (k, p) VALUES (1, {x: 1, y: 2})");
+    h.ok("UPDATE t SET p.y = 9 WHERE k = 1");
+    assert_eq!(
+        h.ints("SELECT p.x, p.y FROM t WHERE k = 1"),
+        vec![vec![1, 9]]
+    );
+    h.ok("DELETE p.x FROM t WHERE k = 1");
+    assert_eq!(
+        h.ints("SELECT p.x, p.y FROM t WHERE k = 1"),
+        vec![vec![-1, 9]]
+    );
+    is_invalid(
+        &h.err("UPDATE t SET f.x = 1 WHERE k = 1"),
+        "Invalid operation (f.x = ?) for frozen UDT column f",
+    );
+}
