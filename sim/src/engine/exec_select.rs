@@ -45,7 +45,11 @@ fn positive(
 }
 
 /// Whether ORDER BY asks for the reverse of the storage order.
-fn order_reversed(table: &TableDef, s: &ast::Select, r: &Restrictions) -> ExecResult<bool> {
+pub(crate) fn order_reversed(
+    table: &TableDef,
+    s: &ast::Select,
+    r: &Restrictions,
+) -> ExecResult<bool> {
     if s.order_by.is_empty() {
         return Ok(false);
     }
@@ -78,7 +82,7 @@ fn order_reversed(table: &TableDef, s: &ast::Select, r: &Restrictions) -> ExecRe
     Ok(reversed.unwrap_or(false))
 }
 
-fn check_distinct(table: &TableDef, s: &ast::Select) -> ExecResult<()> {
+pub(crate) fn check_distinct(table: &TableDef, s: &ast::Select) -> ExecResult<()> {
     let Selection::Selectors(sels) = &s.selection else {
         return Err(invalid("SELECT DISTINCT queries must only request partition key columns and/or static columns (not all)"));
     };

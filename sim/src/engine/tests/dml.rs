@@ -549,3 +549,38 @@ fn non_frozen_udt_fields_update() {
         "Invalid operation (f.x = ?) for frozen UDT column f",
     );
 }
+
+#[test]
+fn prepare_checks_the_where_clause() {
+    let mut h = Harness::with_ks();
+    h.ok("CREATE TABLE t (k int, c int, v int, PRIMARY KEY (k, c))");
+    let mut ks = h.keyspace.clone();
+    let mut ctx = RequestContext {
+        coordinator: 0,
+        cluster: &h.cluster,
+        version: ProtocolVersion::V4,
+        keyspace: &mut ks,
+        stats: &h.stats,
+    };
+    let prep = |ctx: &mut RequestContext<'_>, q: &str| {
+        h.engine
+            .prepare(
+                ctx,
+                &Prepare {
+                    query: q.into(),
+                    keyspace: None,
+                },
+            )
+            .result
+    };
+    let e = prep(&mut ctx, "SELECT * FROM t WHERE v = ?").unwrap_err();
+    is_invalid(&e, super::super::errors::FILTERING);
+    let e = prep(&mut ctx, "UPDATE t SET v = ? WHERE k = ?").unwrap_err();
+    is_invalid(&e, "Some clustering keys are missing: c");
+    assert!(prep(
+        &mut ctx,
+        "SELECT * FROM t WHERE k = ? AND c IN ? ORDER BY c DESC"
+    )
+    .is_ok());
+    assert!(prep(&mut ctx, "SELECT * FROM t WHERE token(k) > ? LIMIT ?").is_ok());
+}
