@@ -371,7 +371,7 @@ pub fn analyse(
                     }
                     (_, v) => vec![split(&single(v, &label, &tuple_type, ctx)?)],
                 };
-                if tuples.iter().any(|t| t.len() != idxs.len()) {
+                if !ctx.binds.dry && tuples.iter().any(|t| t.len() != idxs.len()) {
                     return Err(invalid(format!(
                         "Expected {} elements in value tuple, but got a different count",
                         idxs.len()

@@ -584,3 +584,31 @@ fn prepare_checks_the_where_clause() {
     .is_ok());
     assert!(prep(&mut ctx, "SELECT * FROM t WHERE token(k) > ? LIMIT ?").is_ok());
 }
+
+#[test]
+fn prepare_accepts_multi_column_markers() {
+    let mut h = Harness::with_ks();
+    h.ok("CREATE TABLE t (k int, a int, b int, PRIMARY KEY (k, a, b))");
+    let mut ks = h.keyspace.clone();
+    let mut ctx = RequestContext {
+        coordinator: 0,
+        cluster: &h.cluster,
+        version: ProtocolVersion::V4,
+        keyspace: &mut ks,
+        stats: &h.stats,
+    };
+    for q in [
+        "SELECT * FROM t WHERE k = ? AND (a, b) > ?",
+        "SELECT * FROM t WHERE k = ? AND (a, b) IN ?",
+        "SELECT * FROM t WHERE k = ? AND (a, b) = (?, ?)",
+    ] {
+        let out = h.engine.prepare(
+            &mut ctx,
+            &Prepare {
+                query: q.into(),
+                keyspace: None,
+            },
+        );
+        assert!(out.result.is_ok(), "{q}: {out:?}");
+    }
+}
