@@ -98,6 +98,18 @@ fn timestamp_of(run: &Run<'_, '_, '_>, using: &[UsingParam]) -> ExecResult<Optio
 /// Runs a single write statement.
 fn run_single(run: &mut Run<'_, '_, '_>, st: &Statement) -> ExecResult<ResultBody> {
     let planned = plan(run, st)?;
+    if planned.cas.is_some() {
+        if planned.timestamp.is_some() {
+            return Err(invalid(
+                "Cannot provide custom timestamp for conditional updates",
+            ));
+        }
+        if planned.mutations.iter().any(|m| m.table.is_counter()) {
+            return Err(invalid(
+                "Conditional updates are not supported on counter tables",
+            ));
+        }
+    }
     if let Some(t) = planned.timestamp {
         run.timestamp = Some(t);
     }

@@ -612,3 +612,18 @@ fn prepare_accepts_multi_column_markers() {
         assert!(out.result.is_ok(), "{q}: {out:?}");
     }
 }
+
+#[test]
+fn conditional_update_restrictions() {
+    let mut h = Harness::with_ks();
+    h.ok("CREATE TABLE t (k int PRIMARY KEY, v int)");
+    h.ok("CREATE TABLE c (k int PRIMARY KEY, n counter)");
+    is_invalid(
+        &h.err("INSERT INTO t (k, v) VALUES (1, 1) IF NOT EXISTS USING TIMESTAMP 5"),
+        "Cannot provide custom timestamp for conditional updates",
+    );
+    is_invalid(
+        &h.err("UPDATE c SET n = n + 1 WHERE k = 1 IF EXISTS"),
+        "Conditional updates are not supported on counter tables",
+    );
+}
