@@ -182,7 +182,7 @@ pub(crate) fn ddl(run: &mut Run<'_, '_, '_>, st: &Statement) -> ExecResult<Resul
                 if a.if_exists {
                     return Ok(ResultBody::Void);
                 }
-                return Err(config(format!("Keyspace '{}' doesn't exist", a.name.name)));
+                return Err(invalid(format!("Keyspace '{}' doesn't exist", a.name.name)));
             };
             let (replication, durable) =
                 keyspace_options(&a.properties, ks.replication.clone(), ks.durable_writes)?;
@@ -201,10 +201,7 @@ pub(crate) fn ddl(run: &mut Run<'_, '_, '_>, st: &Statement) -> ExecResult<Resul
                 if d.if_exists {
                     return Ok(ResultBody::Void);
                 }
-                return Err(config(format!(
-                    "Cannot drop non existing keyspace '{}'.",
-                    d.name.name
-                )));
+                return Err(invalid(format!("Keyspace '{}' doesn't exist", d.name.name)));
             }
             run.state.data.retain(|(ks, _), _| *ks != d.name.name);
             if run.ctx.keyspace.as_deref() == Some(d.name.name.as_str()) {
@@ -317,11 +314,11 @@ fn create_table(run: &mut Run<'_, '_, '_>, c: &ast::CreateTable) -> ExecResult<R
     let inline = c.columns.iter().filter(|col| col.primary_key).count();
     if inline + usize::from(c.primary_key.is_some()) > 1 {
         return Err(invalid(
-            "Multiple PRIMARY KEYs specified (exactly one required)",
+            "Multiple PRIMARY KEYs specifed (exactly one required)",
         ));
     }
     let Some(key) = c.key() else {
-        return Err(invalid("No PRIMARY KEY specified (exactly one required)"));
+        return Err(invalid("No PRIMARY KEY specifed (exactly one required)"));
     };
     for k in key.partition_key.iter().chain(&key.clustering_columns) {
         if !c.columns.iter().any(|col| col.name.name == k.name) {
@@ -368,7 +365,7 @@ fn create_table(run: &mut Run<'_, '_, '_>, c: &ast::CreateTable) -> ExecResult<R
             }
             if typ.typ == ColumnType::Counter {
                 return Err(invalid(format!(
-                    "counter type is not supported for PRIMARY KEY column '{}'",
+                    "counter type is not supported for PRIMARY KEY part {}",
                     col.name.name
                 )));
             }
@@ -474,7 +471,9 @@ fn create_type(run: &mut Run<'_, '_, '_>, c: &ast::CreateType) -> ExecResult<Res
         if c.if_not_exists {
             return Ok(ResultBody::Void);
         }
-        return Err(already_exists(&ks_name, &name));
+        return Err(invalid(format!(
+            "A user type with name '{name}' already exists"
+        )));
     }
     let mut fields = Vec::with_capacity(c.fields.len());
     for f in &c.fields {
@@ -483,7 +482,7 @@ fn create_type(run: &mut Run<'_, '_, '_>, c: &ast::CreateType) -> ExecResult<Res
             .any(|(n, _): &(String, ColumnType)| *n == f.name.name)
         {
             return Err(invalid(format!(
-                "Duplicate field name {} in type {name}",
+                "Duplicate field name '{}' in type '{name}'",
                 f.name.name
             )));
         }

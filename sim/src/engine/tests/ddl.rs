@@ -51,8 +51,23 @@ fn ddl_errors_are_cassandras() {
     );
     let e = h.err("CREATE KEYSPACE k2 WITH replication = {'class': 'SimpleStrategy'}");
     assert_eq!(e.code, ErrorCode::ConfigError);
-    let e = h.err("DROP KEYSPACE nope");
-    assert_eq!(e.code, ErrorCode::ConfigError);
+    is_invalid(
+        &h.err("DROP KEYSPACE nope"),
+        "Keyspace 'nope' doesn't exist",
+    );
+    is_invalid(
+        &h.err("CREATE TYPE ks.a (x int, x int)"),
+        "Duplicate field name 'x' in type 'a'",
+    );
+    h.ok("CREATE TYPE a (x int)");
+    is_invalid(
+        &h.err("CREATE TYPE a (x int)"),
+        "A user type with name 'a' already exists",
+    );
+    is_invalid(
+        &h.err("CREATE TABLE nopk (k int, v int)"),
+        "No PRIMARY KEY specifed (exactly one required)",
+    );
     let e = h.err("SELEC * FROM t");
     assert_eq!(e.code, ErrorCode::SyntaxError);
     let e = h.err("DROP TABLE system.local");
