@@ -15,16 +15,6 @@ use ringbolt_driver::protocol::{ColumnType, UdtType};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-const SYSTEM_KEYSPACES: [&str; 7] = [
-    "system",
-    "system_schema",
-    "system_auth",
-    "system_distributed",
-    "system_traces",
-    "system_views",
-    "system_virtual_schema",
-];
-
 fn change(change: SchemaChangeType, target: SchemaChangeTarget) -> ResultBody {
     ResultBody::SchemaChange(SchemaChange { change, target })
 }
@@ -62,7 +52,7 @@ fn option_value(v: &PropertyValue) -> OptionValue {
 }
 
 fn ensure_not_system(ks: &str) -> ExecResult<()> {
-    if SYSTEM_KEYSPACES.contains(&ks) {
+    if super::schema::is_system_keyspace(ks) {
         return Err(super::errors::unauthorized(format!(
             "{ks} keyspace is not user-modifiable."
         )));

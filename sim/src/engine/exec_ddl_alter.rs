@@ -36,7 +36,7 @@ pub(crate) fn alter_table(
             "Table '{ks_name}.{table_name}' doesn't exist"
         )));
     };
-    if old.is_virtual || ks_name.starts_with("system") {
+    if old.is_virtual || super::schema::is_system_keyspace(&ks_name) {
         return Err(super::errors::unauthorized(format!(
             "{ks_name} keyspace is not user-modifiable."
         )));
@@ -94,7 +94,7 @@ pub(crate) fn alter_table(
                     None if *if_exists => {}
                     None => {
                         return Err(invalid(format!(
-                            "Column {} was not found in table {table_name}",
+                            "Column {} was not found in table '{table_name}'",
                             name.name
                         )));
                     }
@@ -134,7 +134,7 @@ pub(crate) fn alter_table(
                         continue;
                     }
                     return Err(invalid(format!(
-                        "Column {} was not found in table {table_name}",
+                        "Column {} was not found in table '{table_name}'",
                         from.name
                     )));
                 };

@@ -33,7 +33,7 @@ pub(crate) fn create_index(
     c: &ast::CreateIndex,
 ) -> ExecResult<ResultBody> {
     let table = run.table(&c.table)?;
-    if table.is_virtual || table.keyspace.starts_with("system") {
+    if table.is_virtual || super::schema::is_system_keyspace(&table.keyspace) {
         return Err(super::errors::unauthorized(format!(
             "{} keyspace is not user-modifiable.",
             table.keyspace

@@ -363,7 +363,7 @@ pub(crate) fn select(run: &mut Run<'_, '_, '_>, s: &ast::Select) -> ExecResult<R
     }
 
     if let PartitionSelect::Keys(keys) = &r.partitions {
-        if keys.len() == 1 && !table.keyspace.starts_with("system") {
+        if keys.len() == 1 && !super::schema::is_system_keyspace(&table.keyspace) {
             if let (Some(ks), Some(k)) = (
                 run.state.catalog.keyspaces.get(&table.keyspace),
                 keys.first(),

@@ -60,7 +60,7 @@ fn ttl_of(run: &Run<'_, '_, '_>, table: &TableDef, using: &[UsingParam]) -> Exec
 }
 
 fn writable(table: &TableDef) -> ExecResult<()> {
-    if table.is_virtual || table.keyspace.starts_with("system") {
+    if table.is_virtual || super::schema::is_system_keyspace(&table.keyspace) {
         return Err(super::errors::unauthorized(format!(
             "{} keyspace is not user-modifiable.",
             table.keyspace
@@ -128,7 +128,7 @@ fn run_single(run: &mut Run<'_, '_, '_>, st: &Statement) -> ExecResult<ResultBod
 }
 
 pub(crate) fn count_stats(run: &Run<'_, '_, '_>, m: &Mutation) {
-    if m.table.keyspace.starts_with("system") {
+    if super::schema::is_system_keyspace(&m.table.keyspace) {
         return;
     }
     if let Some(ks) = run.state.catalog.keyspaces.get(&m.table.keyspace) {

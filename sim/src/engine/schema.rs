@@ -337,6 +337,22 @@ impl UdtLookup for KeyspaceDef {
     }
 }
 
+/// The keyspaces Cassandra itself owns.
+pub const SYSTEM_KEYSPACES: [&str; 7] = [
+    "system",
+    "system_schema",
+    "system_auth",
+    "system_distributed",
+    "system_traces",
+    "system_views",
+    "system_virtual_schema",
+];
+
+/// Whether a keyspace is one of Cassandra's own.
+pub fn is_system_keyspace(name: &str) -> bool {
+    SYSTEM_KEYSPACES.contains(&name)
+}
+
 /// Expands a replication class name as Cassandra stores it.
 pub fn qualify_strategy(class: &str) -> String {
     match class {
