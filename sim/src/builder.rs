@@ -5,6 +5,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
 
 use ringbolt_driver::protocol::DEFAULT_MAX_FRAME_LENGTH;
+use tokio::net::TcpListener;
 
 use crate::backend::Backend;
 use crate::cluster::SimCluster;
@@ -185,29 +186,22 @@ impl SimClusterBuilder {
                 nodes.push(self.make_node(index, dc, j, self.port, &mut taken)?);
             }
         }
-        let mut listeners = Vec::with_capacity(total);
-        let mut port = self.port;
-        for node in &mut nodes {
-            node.port = port;
-            let address = SocketAddr::new(node.address, port);
-            let listener = crate::server::bind(address).map_err(|source| SimError::Bind {
-                index: node.index,
-                address,
-                source,
-            })?;
-            if port == 0 {
-                port = listener
-                    .local_addr()
-                    .map_err(|source| SimError::Bind {
-                        index: node.index,
-                        address,
-                        source,
-                    })?
-                    .port();
-                node.port = port;
+        // With port 0, the port picked for node 0 may be taken on another node's address:
+        // then start over with a new pick, a few times.
+        let attempts = if self.port == 0 { 5 } else { 1 };
+        let mut attempt = 0;
+        let (listeners, port) = loop {
+            attempt += 1;
+            match bind_all(&mut nodes, self.port) {
+                Ok(bound) => break bound,
+                Err(SimError::Bind { source, .. })
+                    if attempt < attempts && source.kind() == std::io::ErrorKind::AddrInUse =>
+                {
+                    continue
+                }
+                Err(e) => return Err(e),
             }
-            listeners.push(listener);
-        }
+        };
         let snapshot = ClusterSnapshot {
             cluster_name: CLUSTER_NAME.to_string(),
             nodes,
@@ -256,4 +250,27 @@ impl SimClusterBuilder {
             release_version: RELEASE_VERSION.to_string(),
         })
     }
+}
+
+/// Binds every node on `port` (0: the port the system picks for node 0) and sets their ports.
+fn bind_all(nodes: &mut [SimNode], port: u16) -> Result<(Vec<TcpListener>, u16), SimError> {
+    let mut listeners = Vec::with_capacity(nodes.len());
+    let mut port = port;
+    for node in nodes.iter_mut() {
+        let address = SocketAddr::new(node.address, port);
+        let bind_error = |source| SimError::Bind {
+            index: node.index,
+            address,
+            source,
+        };
+        let listener = crate::server::bind(address).map_err(bind_error)?;
+        if port == 0 {
+            port = listener.local_addr().map_err(bind_error)?.port();
+        }
+        listeners.push(listener);
+    }
+    for node in nodes.iter_mut() {
+        node.port = port;
+    }
+    Ok((listeners, port))
 }

@@ -31,7 +31,7 @@ use ringbolt_driver::protocol::{Consistency, Opcode};
 pub enum FaultAction {
     /// Answer with this error instead of running the request.
     Error(ErrorBody),
-    /// Wait this long, then process the request normally.
+    /// Process the request normally, but hold its answer back this long.
     Delay(Duration),
     /// Close the connection without answering.
     CloseConnection,

@@ -34,6 +34,13 @@ const EVENT_SCHEMA: u8 = 4;
 /// How long a TLS handshake may take before the connection is dropped.
 const TLS_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// Encoded frames waiting for the writer; when full, senders wait (a client that stops
+/// reading stops being read from, instead of making the server buffer without limit).
+const OUTGOING_QUEUE: usize = 256;
+
+/// Requests of one connection running at once; the reader waits for one to finish beyond this.
+const MAX_IN_FLIGHT: usize = 2048;
+
 /// Serves one accepted socket until it closes or its node stops (the task is then aborted).
 pub(crate) async fn serve_socket(shared: Arc<Shared>, node: usize, socket: TcpStream) {
     let _ = socket.set_nodelay(true);
@@ -54,7 +61,7 @@ where
     S: AsyncRead + AsyncWrite + Send + 'static,
 {
     let (rd, wr) = tokio::io::split(stream);
-    let (tx, rx) = mpsc::unbounded_channel();
+    let (tx, rx) = mpsc::channel(OUTGOING_QUEUE);
     let conn = Arc::new(Conn {
         shared,
         node,
@@ -70,7 +77,9 @@ where
     tokio::select! {
         _ = &mut writer => {}
         _ = &mut reader => {
-            conn.send(Outgoing::Close);
+            // The writer is not polled here, so waiting for queue space could wait forever:
+            // when the queue is full the timeout below ends the connection instead.
+            let _ = conn.tx.try_send(Outgoing::Close);
             drop(conn);
             let _ = tokio::time::timeout(Duration::from_secs(5), writer).await;
         }
@@ -152,7 +161,7 @@ async fn read_loop<R: AsyncRead + Unpin>(conn: Arc<Conn>, mut rd: R) {
             match next_input(&mut buf, &mut inner, &mut frames, &mut segments) {
                 Ok(Some(Input::Frame(h, body))) => {
                     if let Flow::Close = reader.handle(&conn, h, body).await {
-                        conn.send(Outgoing::Close);
+                        conn.send(Outgoing::Close).await;
                         return;
                     }
                     if reader.framing_switched && segments.is_none() {
@@ -165,8 +174,9 @@ async fn read_loop<R: AsyncRead + Unpin>(conn: Arc<Conn>, mut rd: R) {
                         v,
                         stream,
                         Response::Error(handshake::unsupported_version(version)),
-                    );
-                    conn.send(Outgoing::Close);
+                    )
+                    .await;
+                    conn.send(Outgoing::Close).await;
                     return;
                 }
                 Ok(None) => break,
@@ -182,8 +192,9 @@ async fn read_loop<R: AsyncRead + Unpin>(conn: Arc<Conn>, mut rd: R) {
                         v,
                         stream,
                         Response::Error(handshake::protocol_error(e.to_string())),
-                    );
-                    conn.send(Outgoing::Close);
+                    )
+                    .await;
+                    conn.send(Outgoing::Close).await;
                     return;
                 }
             }
@@ -212,7 +223,8 @@ impl ReaderState {
                 v4,
                 h.stream,
                 Response::Error(handshake::unsupported_version(h.version)),
-            );
+            )
+            .await;
             return Flow::Close;
         };
         match self.version {
@@ -226,7 +238,8 @@ impl ReaderState {
                     negotiated,
                     h.stream,
                     Response::Error(handshake::protocol_error(message)),
-                );
+                )
+                .await;
                 return Flow::Close;
             }
             Some(_) => {}
@@ -239,15 +252,19 @@ impl ReaderState {
                     v,
                     h.stream,
                     Response::Error(handshake::protocol_error(e.to_string())),
-                );
+                )
+                .await;
                 return Flow::Continue;
             }
         };
         if let Some(error) = handshake::check_allowed(self.handshake, frame.request.opcode()) {
-            conn.reply(v, frame.stream, Response::Error(error));
+            conn.reply(v, frame.stream, Response::Error(error)).await;
             return Flow::Continue;
         }
         if self.handshake == HandshakeState::Ready {
+            while self.tasks.len() >= MAX_IN_FLIGHT {
+                let _ = self.tasks.join_next().await;
+            }
             self.tasks.spawn(serve_request(conn.clone(), v, frame));
             return Flow::Continue;
         }
@@ -257,7 +274,7 @@ impl ReaderState {
             None => {}
             Some(FaultAction::Delay(d)) => tokio::time::sleep(d).await,
             Some(FaultAction::Error(e)) => {
-                conn.reply(v, frame.stream, Response::Error(e));
+                conn.reply(v, frame.stream, Response::Error(e)).await;
                 return Flow::Continue;
             }
             Some(FaultAction::CloseConnection) => return Flow::Close,
@@ -267,17 +284,19 @@ impl ReaderState {
                     v,
                     frame.stream,
                     Response::Error(write_timeout(&frame.request)),
-                );
+                )
+                .await;
                 return Flow::Continue;
             }
         }
         let stream = frame.stream;
         match frame.request {
             Request::Options(_) => {
-                conn.reply(v, stream, Response::Supported(handshake::supported()));
+                conn.reply(v, stream, Response::Supported(handshake::supported()))
+                    .await;
             }
             Request::Startup(startup) => match handshake::check_startup(&startup) {
-                Err(e) => conn.reply(v, stream, Response::Error(e)),
+                Err(e) => conn.reply(v, stream, Response::Error(e)).await,
                 Ok(()) if conn.shared.credentials.is_some() => {
                     self.handshake = HandshakeState::Authenticating;
                     let authenticator = handshake::PASSWORD_AUTHENTICATOR.to_string();
@@ -285,13 +304,14 @@ impl ReaderState {
                         v,
                         stream,
                         Response::Authenticate(Authenticate { authenticator }),
-                    );
-                    self.switch_framing(conn, v);
+                    )
+                    .await;
+                    self.switch_framing(conn, v).await;
                 }
                 Ok(()) => {
                     self.handshake = HandshakeState::Ready;
-                    conn.reply(v, stream, Response::Ready);
-                    self.switch_framing(conn, v);
+                    conn.reply(v, stream, Response::Ready).await;
+                    self.switch_framing(conn, v).await;
                 }
             },
             Request::AuthResponse(response) => {
@@ -305,10 +325,11 @@ impl ReaderState {
                             v,
                             stream,
                             Response::AuthSuccess(AuthSuccess { token: None }),
-                        );
+                        )
+                        .await;
                         self.handshake = HandshakeState::Ready;
                     }
-                    Err(e) => conn.reply(v, stream, Response::Error(e)),
+                    Err(e) => conn.reply(v, stream, Response::Error(e)).await,
                 }
             }
             other => {
@@ -320,7 +341,8 @@ impl ReaderState {
                     v,
                     stream,
                     Response::Error(handshake::protocol_error(message)),
-                );
+                )
+                .await;
             }
         }
         Flow::Continue
@@ -329,10 +351,10 @@ impl ReaderState {
     /// v5 spec section 2: "After sending the READY or AUTHENTICATE response to a STARTUP
     /// message, the server" frames everything in segments, so the SASL exchange already uses
     /// them (as Cassandra 4.0 and the DataStax drivers do).
-    fn switch_framing(&mut self, conn: &Conn, v: ProtocolVersion) {
+    async fn switch_framing(&mut self, conn: &Conn, v: ProtocolVersion) {
         if v == ProtocolVersion::V5 && !self.framing_switched {
             self.framing_switched = true;
-            conn.send(Outgoing::StartSegments);
+            conn.send(Outgoing::StartSegments).await;
         }
     }
 }
@@ -340,59 +362,64 @@ impl ReaderState {
 /// Serves one request after the handshake, in its own task.
 async fn serve_request(conn: Arc<Conn>, v: ProtocolVersion, frame: RequestFrame) {
     let stream = frame.stream;
+    let mut delay = None;
     match conn.fault_for(&frame.request) {
         None => {}
-        Some(FaultAction::Delay(d)) => tokio::time::sleep(d).await,
+        // The request is served at once; only its answer is held back.
+        Some(FaultAction::Delay(d)) => delay = Some(d),
         Some(FaultAction::Error(e)) => {
-            conn.reply(v, stream, Response::Error(e));
+            conn.reply(v, stream, Response::Error(e)).await;
             return;
         }
         Some(FaultAction::CloseConnection) => {
-            conn.send(Outgoing::Close);
+            conn.send(Outgoing::Close).await;
             return;
         }
         Some(FaultAction::NoResponse) => return,
         Some(FaultAction::ApplyThenFail) => {
             let _ = conn.run_engine(v, &frame.request);
-            conn.reply(v, stream, Response::Error(write_timeout(&frame.request)));
+            conn.reply(v, stream, Response::Error(write_timeout(&frame.request)))
+                .await;
             return;
         }
     }
-    match &frame.request {
-        Request::Options(_) => conn.reply(v, stream, Response::Supported(handshake::supported())),
+    let answer = answer(&conn, v, &frame);
+    if let Some(d) = delay {
+        tokio::time::sleep(d).await;
+    }
+    conn.send_frame(v, answer).await;
+}
+
+/// The answer to a request after the handshake.
+fn answer(conn: &Arc<Conn>, v: ProtocolVersion, frame: &RequestFrame) -> ResponseFrame {
+    let mut warnings = Vec::new();
+    let mut tracing_id = None;
+    let response = match &frame.request {
+        Request::Options(_) => Response::Supported(handshake::supported()),
         Request::Register(register) => {
             conn.register(v, register);
-            conn.reply(v, stream, Response::Ready);
+            Response::Ready
         }
         Request::Query(_) | Request::Prepare(_) | Request::Execute(_) | Request::Batch(_) => {
             let outcome = conn.run_engine(v, &frame.request);
-            let response = match outcome.result {
+            warnings = outcome.warnings;
+            tracing_id = frame.tracing.then(uuid::Uuid::new_v4);
+            match outcome.result {
                 Ok(result) => Response::Result(result),
                 Err(error) => Response::Error(error),
-            };
-            let tracing_id = frame.tracing.then(uuid::Uuid::new_v4);
-            conn.send_frame(
-                v,
-                ResponseFrame {
-                    stream,
-                    tracing_id,
-                    warnings: outcome.warnings,
-                    custom_payload: None,
-                    response,
-                },
-            );
+            }
         }
-        other => {
-            let message = format!(
-                "Unexpected message {}",
-                handshake::opcode_name(other.opcode())
-            );
-            conn.reply(
-                v,
-                stream,
-                Response::Error(handshake::protocol_error(message)),
-            );
-        }
+        other => Response::Error(handshake::protocol_error(format!(
+            "Unexpected message {}",
+            handshake::opcode_name(other.opcode())
+        ))),
+    };
+    ResponseFrame {
+        stream: frame.stream,
+        tracing_id,
+        warnings,
+        custom_payload: None,
+        response,
     }
 }
 
@@ -418,19 +445,19 @@ fn write_timeout(request: &Request) -> ErrorBody {
 struct Conn {
     shared: Arc<Shared>,
     node: usize,
-    tx: mpsc::UnboundedSender<Outgoing>,
+    tx: mpsc::Sender<Outgoing>,
     keyspace: Mutex<Option<String>>,
     events_mask: AtomicU8,
     subscribed: AtomicBool,
 }
 
 impl Conn {
-    fn send(&self, message: Outgoing) {
+    async fn send(&self, message: Outgoing) {
         // An error means the writer is gone: the connection is closing anyway.
-        let _ = self.tx.send(message);
+        let _ = self.tx.send(message).await;
     }
 
-    fn reply(&self, v: ProtocolVersion, stream: i16, response: Response) {
+    async fn reply(&self, v: ProtocolVersion, stream: i16, response: Response) {
         self.send_frame(
             v,
             ResponseFrame {
@@ -440,10 +467,11 @@ impl Conn {
                 custom_payload: None,
                 response,
             },
-        );
+        )
+        .await;
     }
 
-    fn send_frame(&self, v: ProtocolVersion, frame: ResponseFrame) {
+    async fn send_frame(&self, v: ProtocolVersion, frame: ResponseFrame) {
         let mut out = Vec::new();
         if let Err(e) = encode_response(v, &frame, &mut out) {
             out.clear();
@@ -461,7 +489,7 @@ impl Conn {
                 return;
             }
         }
-        self.send(Outgoing::Frame(out));
+        self.send(Outgoing::Frame(out)).await;
     }
 
     /// The CQL texts fault rules look at: the statement, the prepared statement's text, or every
@@ -575,6 +603,6 @@ async fn forward_events(
         if conn.events_mask.load(Ordering::SeqCst) & bit == 0 || about_this_node {
             continue;
         }
-        conn.reply(v, -1, Response::Event(event.event));
+        conn.reply(v, -1, Response::Event(event.event)).await;
     }
 }

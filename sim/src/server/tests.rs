@@ -326,7 +326,7 @@ async fn keyspace_warnings_and_tracing() {
 
 #[tokio::test]
 async fn requests_run_concurrently_and_answer_out_of_order() {
-    let (cluster, _) = cluster(17, 1).await;
+    let (cluster, engine) = cluster(17, 1).await;
     cluster.inject(
         FaultRule::new()
             .query_contains("INSERT slow")
@@ -336,6 +336,8 @@ async fn requests_run_concurrently_and_answer_out_of_order() {
     c.send(1, query("INSERT slow")).await;
     c.send(2, query("INSERT fast")).await;
     assert_eq!(c.recv().await.stream, 2);
+    // A delayed request is applied at once; only its answer waits.
+    assert_eq!(engine.applied.load(Ordering::SeqCst), 2);
     assert_eq!(c.recv().await.stream, 1);
 }
 
@@ -611,4 +613,80 @@ async fn garbage_gets_an_error_and_a_close_never_a_panic() {
     }
     let mut c = ready(&cluster, 0, ProtocolVersion::V5).await;
     assert_eq!(c.query(1, "INSERT").await.stream, 1);
+}
+
+#[tokio::test]
+async fn a_client_that_pipelines_without_reading_gets_every_answer() {
+    use bytes::BytesMut;
+    use ringbolt_driver::protocol::frame::{
+        decode_response, encode_request, FrameDecoder, RequestFrame,
+    };
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let (cluster, engine) = cluster(22, 1).await;
+    let mut c = ready(&cluster, 0, ProtocolVersion::V4).await;
+    assert_eq!(c.query(1, "INSERT").await.stream, 1);
+    let socket = tokio::net::TcpStream::connect(addr(&cluster, 0))
+        .await
+        .unwrap();
+    let (mut rd, mut wr) = socket.into_split();
+    const N: usize = 5000;
+    let text = format!("INSERT {}", "x".repeat(2000));
+    let writer = tokio::spawn(async move {
+        let mut out = Vec::new();
+        let startup = ringbolt_driver::protocol::request::Startup {
+            options: vec![("CQL_VERSION".to_string(), "3.0.0".to_string())],
+        };
+        let frames = std::iter::once(Request::Startup(startup)).chain((0..N).map(|_| query(&text)));
+        for (i, request) in frames.enumerate() {
+            let frame = RequestFrame {
+                stream: (i % 30_000) as i16,
+                tracing: false,
+                custom_payload: None,
+                request,
+            };
+            encode_request(ProtocolVersion::V4, &frame, &mut out).unwrap();
+        }
+        wr.write_all(&out).await.unwrap();
+        wr
+    });
+    // Let the server fill its queues before reading anything.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let mut buf = BytesMut::new();
+    let mut frames = FrameDecoder::new(1 << 20);
+    let mut answers = 0;
+    let read_all = async {
+        while answers < N + 1 {
+            while let Some((h, body)) = frames.decode(&mut buf).unwrap() {
+                decode_response(&h, body).unwrap();
+                answers += 1;
+            }
+            if answers < N + 1 {
+                assert!(rd.read_buf(&mut buf).await.unwrap() > 0, "closed early");
+            }
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(30), read_all)
+        .await
+        .expect("all answers");
+    let _wr = writer.await.unwrap();
+    assert_eq!(engine.applied.load(Ordering::SeqCst), N + 1);
+}
+
+#[tokio::test]
+async fn a_taken_port_is_a_bind_error_naming_the_node() {
+    let (first, _) = cluster(23, 1).await;
+    let second = SimCluster::builder()
+        .nodes(2)
+        .base_address(IpAddr::V4(Ipv4Addr::new(127, 0, 23, 0)))
+        .port(first.port())
+        .start()
+        .await;
+    match second {
+        Err(SimError::Bind { index, address, .. }) => {
+            assert_eq!(index, 1);
+            assert_eq!(address, addr(&first, 0));
+        }
+        other => panic!("expected a bind error, got {other:?}"),
+    }
 }

@@ -20,10 +20,7 @@ pub(crate) enum Outgoing {
 const MAX_BATCH: usize = 128;
 
 /// Runs until the channel closes, a `Close` arrives or the socket fails.
-pub(crate) async fn run<W: AsyncWrite + Unpin>(
-    mut socket: W,
-    mut rx: mpsc::UnboundedReceiver<Outgoing>,
-) {
+pub(crate) async fn run<W: AsyncWrite + Unpin>(mut socket: W, mut rx: mpsc::Receiver<Outgoing>) {
     let mut segments = false;
     let mut out: Vec<u8> = Vec::new();
     let mut pending: Vec<u8> = Vec::new();
