@@ -491,7 +491,7 @@ pub fn validate_value(t: &ColumnType, v: &[u8]) -> Result<(), String> {
     match t {
         ColumnType::Int => fixed(4, "int"),
         ColumnType::Bigint | ColumnType::Counter => fixed(8, "long"),
-        ColumnType::Timestamp => fixed(8, "long"),
+        ColumnType::Timestamp => fixed(8, "long for date"),
         ColumnType::Double => fixed(8, "value for a double"),
         ColumnType::Float => fixed(4, "value for a float"),
         ColumnType::Boolean => {
@@ -504,7 +504,7 @@ pub fn validate_value(t: &ColumnType, v: &[u8]) -> Result<(), String> {
         ColumnType::Uuid | ColumnType::Timeuuid => {
             if v.len() == 16 || v.is_empty() {
                 if matches!(t, ColumnType::Timeuuid) && v.len() == 16 && (v[6] >> 4) != 1 {
-                    return Err("Unsupported UUID version (non-time-based)".into());
+                    return Err("Invalid version for TimeUUID type.".into());
                 }
                 Ok(())
             } else {
@@ -525,8 +525,20 @@ pub fn validate_value(t: &ColumnType, v: &[u8]) -> Result<(), String> {
                 Err(format!("Expected 1 byte for a tinyint ({})", v.len()))
             }
         }
-        ColumnType::Date => fixed(4, "int"),
-        ColumnType::Time => fixed(8, "long"),
+        ColumnType::Date => {
+            if v.len() == 4 {
+                Ok(())
+            } else {
+                Err(format!("Expected 4 byte long for date ({})", v.len()))
+            }
+        }
+        ColumnType::Time => {
+            if v.len() == 8 {
+                Ok(())
+            } else {
+                Err(format!("Expected 8 byte long for time ({})", v.len()))
+            }
+        }
         ColumnType::Inet => match v.len() {
             0 | 4 | 16 => Ok(()),
             n => Err(format!("Expected 4 or 16 byte inetaddress; got {n} bytes")),
@@ -535,12 +547,12 @@ pub fn validate_value(t: &ColumnType, v: &[u8]) -> Result<(), String> {
             if v.is_ascii() {
                 Ok(())
             } else {
-                Err("Invalid byte for ascii".into())
+                Err("Invalid byte for ascii".to_string())
             }
         }
         ColumnType::Text => std::str::from_utf8(v)
             .map(|_| ())
-            .map_err(|_| "Invalid UTF-8 bytes".into()),
+            .map_err(|_| "String didn't validate.".into()),
         _ => Ok(()),
     }
 }

@@ -627,3 +627,27 @@ fn conditional_update_restrictions() {
         "Conditional updates are not supported on counter tables",
     );
 }
+
+#[test]
+fn malformed_bind_values_are_refused_with_cassandras_message() {
+    let mut h = Harness::with_ks();
+    h.ok("CREATE TABLE t (k int PRIMARY KEY, v text)");
+    let params = QueryParameters {
+        values: values(&[Some(vec![0, 0, 1]), Some(b"x".to_vec())]),
+        ..QueryParameters::default()
+    };
+    let e = h
+        .run("INSERT INTO t (k, v) VALUES (?, ?)", params)
+        .result
+        .unwrap_err();
+    is_invalid(&e, "Expected 4 or 0 byte int (3)");
+    let params = QueryParameters {
+        values: values(&[Some(vec![0, 0, 0, 1]), Some(vec![0xff])]),
+        ..QueryParameters::default()
+    };
+    let e = h
+        .run("INSERT INTO t (k, v) VALUES (?, ?)", params)
+        .result
+        .unwrap_err();
+    is_invalid(&e, "String didn't validate.");
+}
