@@ -356,7 +356,13 @@ pub fn encode_comparable(t: &ColumnType, v: &[u8], out: &mut Vec<u8>) {
             } else {
                 out.extend_from_slice(&msb.to_be_bytes());
             }
-            out.extend(v[8..].iter().map(|b| b ^ 0x80));
+            // UUIDType compares the low half unsigned, TimeUUIDType byte by signed byte.
+            let flip = if matches!(t, ColumnType::Timeuuid) {
+                0x80
+            } else {
+                0
+            };
+            out.extend(v[8..].iter().map(|b| b ^ flip));
         }
         ColumnType::Varint => encode_varint(v, out),
         ColumnType::Decimal if v.len() >= 4 => {
@@ -612,6 +618,27 @@ mod tests {
         assert_eq!(
             compare_values(&ColumnType::Text, b"a\0", b"a"),
             Ordering::Greater
+        );
+    }
+
+    #[test]
+    fn uuids_order_by_version_then_unsigned_bytes() {
+        let a = uuid::Uuid::parse_str("00000000-0000-4000-8000-000000000000").unwrap();
+        let b = uuid::Uuid::parse_str("00000000-0000-4000-0000-000000000000").unwrap();
+        let v1 = uuid::Uuid::parse_str("ffffffff-0000-1000-8000-000000000000").unwrap();
+        assert_eq!(
+            compare_values(&ColumnType::Uuid, b.as_bytes(), a.as_bytes()),
+            Ordering::Less
+        );
+        assert_eq!(
+            compare_values(&ColumnType::Uuid, v1.as_bytes(), b.as_bytes()),
+            Ordering::Less
+        );
+        let t1 = uuid::Uuid::parse_str("00000000-0000-1000-8000-000000000000").unwrap();
+        let t2 = uuid::Uuid::parse_str("00000000-0000-1000-0000-000000000000").unwrap();
+        assert_eq!(
+            compare_values(&ColumnType::Timeuuid, t1.as_bytes(), t2.as_bytes()),
+            Ordering::Less
         );
     }
 
