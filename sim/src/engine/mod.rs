@@ -18,6 +18,7 @@ mod backend_impl;
 pub mod binds;
 pub mod clock;
 mod clustering;
+pub mod compare;
 pub mod errors;
 mod exec;
 mod exec_assign;
