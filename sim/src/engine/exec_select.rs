@@ -313,9 +313,6 @@ fn token_end(b: Bound<i64>) -> Bound<PartitionPos> {
 
 /// SELECT.
 pub(crate) fn select(run: &mut Run<'_, '_, '_>, s: &ast::Select) -> ExecResult<ResultBody> {
-    if s.json {
-        return Err(invalid("SELECT JSON is not supported by ringbolt-sim"));
-    }
     if !s.group_by.is_empty() {
         return Err(invalid("GROUP BY is not supported by ringbolt-sim"));
     }
@@ -478,12 +475,8 @@ pub(crate) fn select(run: &mut Run<'_, '_, '_>, s: &ast::Select) -> ExecResult<R
     }
     if let Some(a) = agg {
         let row = a.finish(&plan);
-        return Ok(rows_body(
-            plan.columns.clone(),
-            &[row],
-            None,
-            run.skip_metadata,
-        ));
+        let (columns, rows) = maybe_json(s.json, &plan, vec![row]);
+        return Ok(rows_body(columns, &rows, None, run.skip_metadata));
     }
     if sort_all {
         produced.sort_by(|a, b| a.clustering.cmp(&b.clustering));
@@ -515,10 +508,46 @@ pub(crate) fn select(run: &mut Run<'_, '_, '_>, s: &ast::Select) -> ExecResult<R
         }
     }
     let rows: Vec<Vec<Option<Vec<u8>>>> = produced.into_iter().map(|p| p.values).collect();
-    Ok(rows_body(
-        plan.columns.clone(),
-        &rows,
-        paging_state,
-        run.skip_metadata,
-    ))
+    let (columns, rows) = maybe_json(s.json, &plan, rows);
+    Ok(rows_body(columns, &rows, paging_state, run.skip_metadata))
+}
+
+type Cells = Vec<Option<Vec<u8>>>;
+
+/// For `SELECT JSON`, each row becomes one `[json]` text cell.
+fn maybe_json(
+    json: bool,
+    plan: &SelectPlan,
+    rows: Vec<Cells>,
+) -> (
+    Vec<ringbolt_driver::protocol::response::ColumnSpec>,
+    Vec<Cells>,
+) {
+    if !json {
+        return (plan.columns.clone(), rows);
+    }
+    let named: Vec<(String, ColumnType)> = plan
+        .columns
+        .iter()
+        .map(|c| (c.name.clone(), c.typ.clone()))
+        .collect();
+    let rows = rows
+        .iter()
+        .map(|r| vec![Some(super::json::row_json(&named, r).into_bytes())])
+        .collect();
+    let (ks, table) = plan
+        .columns
+        .first()
+        .map_or((String::new(), String::new()), |c| {
+            (c.keyspace.clone(), c.table.clone())
+        });
+    (
+        vec![super::results::spec(
+            &ks,
+            &table,
+            "[json]",
+            ColumnType::Text,
+        )],
+        rows,
+    )
 }

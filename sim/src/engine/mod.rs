@@ -10,7 +10,7 @@
 //! WHERE clauses; `exec_*` run statements; `system_rows` computes `system.local`, `system.peers*`,
 //! `system_schema.*`, `system_virtual_schema.*` and `system_views.sim_node_stats`.
 //!
-//! Not supported (answered with an Invalid error that says so): `SELECT JSON`/`INSERT JSON`,
+//! Not supported (answered with an Invalid error that says so): `INSERT JSON`,
 //! `GROUP BY`, `CAST`, arithmetic in terms, custom indexes, materialized views, user-defined
 //! functions and aggregates. Non-frozen UDTs are stored as one cell (field updates rewrite it).
 
@@ -29,6 +29,7 @@ mod exec_index;
 mod exec_select;
 mod exec_write;
 pub mod functions;
+mod json;
 mod lwt;
 mod mutation;
 mod paging;

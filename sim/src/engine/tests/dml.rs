@@ -651,3 +651,13 @@ fn malformed_bind_values_are_refused_with_cassandras_message() {
         .unwrap_err();
     is_invalid(&e, "String didn't validate.");
 }
+
+#[test]
+fn select_json() {
+    let mut h = Harness::with_ks();
+    h.ok("CREATE TABLE t (k int PRIMARY KEY, v text, l list<int>)");
+    h.ok("INSERT INTO t (k, v, l) VALUES (1, 'x', [1, 2])");
+    assert_eq!(h.names("SELECT JSON * FROM t"), ["[json]"]);
+    let rows = h.rows("SELECT JSON k, v, l FROM t");
+    assert_eq!(text(&rows[0][0]), "{\"k\": 1, \"v\": \"x\", \"l\": [1, 2]}");
+}
