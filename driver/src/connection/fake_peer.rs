@@ -198,6 +198,7 @@ where
         };
         let stream = request.stream;
         let mut switch_to_segments = false;
+        let mut authenticating = false;
         let action = match &request.request {
             Request::Options(_) if ready => {
                 control.heartbeats.fetch_add(1, Ordering::SeqCst);
@@ -218,6 +219,7 @@ where
                     .unwrap()
                     .push(header.version);
                 if config.credentials.is_some() {
+                    authenticating = true;
                     Action::Reply(Response::Authenticate(Authenticate {
                         authenticator: "org.apache.cassandra.auth.PasswordAuthenticator".into(),
                     }))
@@ -290,6 +292,11 @@ where
             }
             Action::Ignore => {}
             Action::Close => return,
+        }
+        // v5, section 2: segments start after the READY or AUTHENTICATE answering STARTUP.
+        if authenticating && version == ProtocolVersion::V5 {
+            segmented.store(true, Ordering::SeqCst);
+            frames.use_segments();
         }
         if switch_to_segments {
             ready = true;

@@ -26,9 +26,11 @@ impl FrameReader {
         }
     }
 
-    /// From now on, frames arrive inside v5 segments.
+    /// From now on, frames arrive inside v5 segments. Calling it again changes nothing.
     pub(crate) fn use_segments(&mut self) {
-        self.decoder = Decoder::Segmented(SegmentFrameDecoder::new(self.max_frame_length));
+        if let Decoder::Plain(_) = self.decoder {
+            self.decoder = Decoder::Segmented(SegmentFrameDecoder::new(self.max_frame_length));
+        }
     }
 
     /// The next complete frame, consuming its bytes from `input`; `None` when more bytes are needed.
