@@ -1,0 +1,76 @@
+//! The tables of the link shortener, mapped with `#[derive(Table)]`, and its schema.
+
+use chrono::{DateTime, Utc};
+use ringbolt::mapping::Table as _;
+use ringbolt::Table;
+
+/// The keyspace every table lives in.
+pub const KEYSPACE: &str = "shortener";
+
+/// One short link, looked up by its slug.
+#[derive(Debug, Clone, PartialEq, Table)]
+#[table(name = "links", keyspace = "shortener")]
+pub struct Link {
+    /// The short name in `/l/{slug}`.
+    #[partition_key]
+    pub slug: String,
+    /// Where `/l/{slug}` redirects.
+    pub url: String,
+    /// The user who created it.
+    pub owner: String,
+    /// When it was created.
+    pub created_at: DateTime<Utc>,
+}
+
+/// A user's links, newest first: partition `owner`, clustering `created_at DESC, slug`.
+#[derive(Debug, Clone, PartialEq, Table)]
+#[table(name = "user_links", keyspace = "shortener")]
+pub struct UserLink {
+    /// The user.
+    #[partition_key]
+    pub owner: String,
+    /// When the link was created (newest first).
+    #[clustering_key(desc)]
+    pub created_at: DateTime<Utc>,
+    /// The link's slug (tells apart links created in the same millisecond).
+    #[clustering_key]
+    pub slug: String,
+    /// Where the link redirects.
+    pub url: String,
+}
+
+/// How often each link was followed (a counter table).
+#[derive(Debug, Clone, PartialEq, Table)]
+#[table(name = "link_clicks", keyspace = "shortener")]
+pub struct LinkClicks {
+    /// The link's slug.
+    #[partition_key]
+    pub slug: String,
+    /// Redirects served.
+    #[counter]
+    pub clicks: i64,
+}
+
+/// The CQL that creates the keyspace (replication factor `rf` in datacenter `dc`) and tables.
+pub fn schema(dc: &str, rf: u32) -> Vec<String> {
+    let dc = dc.replace('\'', "''");
+    vec![
+        format!(
+            "CREATE KEYSPACE IF NOT EXISTS {KEYSPACE} WITH replication = \
+             {{'class': 'NetworkTopologyStrategy', '{dc}': {rf}}}"
+        ),
+        if_not_exists(Link::create_table_cql()),
+        if_not_exists(UserLink::create_table_cql()),
+        if_not_exists(LinkClicks::create_table_cql()),
+    ]
+}
+
+/// `CREATE TABLE x` becomes `CREATE TABLE IF NOT EXISTS x`, so start-up can run it every time.
+fn if_not_exists(cql: String) -> String {
+    match cql.strip_prefix("CREATE TABLE ") {
+        Some(rest) if !rest.starts_with("IF NOT EXISTS") => {
+            format!("CREATE TABLE IF NOT EXISTS {rest}")
+        }
+        _ => cql,
+    }
+}
