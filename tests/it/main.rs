@@ -2,3 +2,4 @@
 mod mapping_compile;
 mod mapping_session;
 mod ui;
+mod web_service;
