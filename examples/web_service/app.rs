@@ -233,7 +233,9 @@ async fn create_link(
     }
 }
 
-fn path_slug(slug: Result<Path<String>, axum::extract::rejection::PathRejection>) -> Result<String, ApiError> {
+fn path_slug(
+    slug: Result<Path<String>, axum::extract::rejection::PathRejection>,
+) -> Result<String, ApiError> {
     let Path(slug) = slug.map_err(|e| ApiError::BadRequest(e.body_text()))?;
     check_name("slug", &slug)?;
     Ok(slug)

@@ -123,7 +123,12 @@ pub struct Connected {
 /// is taken.
 pub async fn start_embedded(base: IpAddr) -> Result<SimCluster, ringbolt_sim::SimError> {
     let builder = SimCluster::builder().nodes(3).base_address(base);
-    match builder.clone().port(ringbolt_sim::builder::DEFAULT_PORT).start().await {
+    match builder
+        .clone()
+        .port(ringbolt_sim::builder::DEFAULT_PORT)
+        .start()
+        .await
+    {
         Ok(cluster) => Ok(cluster),
         Err(_) => builder.port(0).start().await,
     }

@@ -18,12 +18,15 @@ pub fn encode(state: &PagingState) -> String {
 
 /// Decodes a cursor made by [`encode`]; `None` when it is not one.
 pub fn decode(cursor: &str) -> Option<PagingState> {
-    if cursor.is_empty() || cursor.len() > MAX_CURSOR_CHARS || cursor.len() % 2 != 0 {
+    if cursor.is_empty() || cursor.len() > MAX_CURSOR_CHARS {
         return None;
     }
-    let digits = cursor.as_bytes();
-    let mut bytes = Vec::with_capacity(digits.len() / 2);
-    for pair in digits.chunks_exact(2) {
+    let pairs = cursor.as_bytes().chunks_exact(2);
+    if !pairs.remainder().is_empty() {
+        return None;
+    }
+    let mut bytes = Vec::with_capacity(cursor.len() / 2);
+    for pair in pairs {
         let high = hex_digit(pair[0])?;
         let low = hex_digit(pair[1])?;
         bytes.push(high << 4 | low);
@@ -49,7 +52,10 @@ mod tests {
         let state = PagingState::from_bytes(vec![0x00, 0x7f, 0xff, 0x10]);
         let text = encode(&state);
         assert_eq!(text, "007fff10");
-        assert_eq!(decode(&text).map(|s| s.as_bytes().to_vec()), Some(state.as_bytes().to_vec()));
+        assert_eq!(
+            decode(&text).map(|s| s.as_bytes().to_vec()),
+            Some(state.as_bytes().to_vec())
+        );
         assert!(decode("").is_none());
         assert!(decode("abc").is_none());
         assert!(decode("zz").is_none());

@@ -141,7 +141,8 @@ pub struct Store {
 impl Store {
     /// Prepares every statement (the schema must exist).
     pub async fn prepare(session: Session, contact_point: String) -> Result<Store, PrepareError> {
-        let raw = |cql: String, idempotent: bool| SimpleStatement::new(cql).with_idempotent(idempotent);
+        let raw =
+            |cql: String, idempotent: bool| SimpleStatement::new(cql).with_idempotent(idempotent);
         let link_cols = "(slug, url, owner, created_at) VALUES (?, ?, ?, ?)";
         let claim_link = session
             .prepare(raw(

@@ -47,7 +47,9 @@ impl Reply {
 /// A minimal HTTP/1.1 client: one request per connection (`Connection: close`).
 async fn http(addr: SocketAddr, method: &str, path: &str, body: Option<&str>) -> Reply {
     let exchange = async {
-        let mut stream = TcpStream::connect(addr).await.expect("connect to the service");
+        let mut stream = TcpStream::connect(addr)
+            .await
+            .expect("connect to the service");
         let body = body.unwrap_or("");
         let request = format!(
             "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\
@@ -139,13 +141,21 @@ async fn every_endpoint_over_http() {
     assert_eq!(health.status, 200, "{}", health.body);
     let h: serde_json::Value = health.json();
     assert_eq!(h["status"], "ok");
-    assert_eq!(h["nodes"].as_array().map(Vec::len), Some(3), "{}", health.body);
+    assert_eq!(
+        h["nodes"].as_array().map(Vec::len),
+        Some(3),
+        "{}",
+        health.body
+    );
 
     // A custom slug, then the same slug again: 409.
     let body = create_body(Some("docs"), "https://example.com/docs", "ada");
     let created = http(addr, "POST", "/links", Some(&body)).await;
     assert_eq!(created.status, 201, "{}", created.body);
-    assert_eq!(created.headers.get("location").map(String::as_str), Some("/links/docs"));
+    assert_eq!(
+        created.headers.get("location").map(String::as_str),
+        Some("/links/docs")
+    );
     let docs: LinkView = created.json();
     assert_eq!((docs.slug.as_str(), docs.user.as_str()), ("docs", "ada"));
     let again = create_body(Some("docs"), "https://example.com/other", "bob");
@@ -201,7 +211,10 @@ async fn every_endpoint_over_http() {
         assert_eq!(reply.status, 404, "{path}: {}", reply.body);
         assert!(!reply.error().is_empty());
     }
-    assert_eq!(http(addr, "DELETE", "/links/missing", None).await.status, 404);
+    assert_eq!(
+        http(addr, "DELETE", "/links/missing", None).await.status,
+        404
+    );
 
     // The user's links, newest first, two per page, following the cursor.
     let mut expected: Vec<String> = std::iter::once("docs".to_owned())
@@ -258,7 +271,8 @@ async fn every_endpoint_over_http() {
     assert_eq!(fresh.clicks, Some(0));
 
     // TTL: a link created with ttl_seconds = 1 is gone once that second has passed.
-    let body = r#"{"slug": "brief", "url": "https://example.com/b", "user": "ada", "ttl_seconds": 1}"#;
+    let body =
+        r#"{"slug": "brief", "url": "https://example.com/b", "user": "ada", "ttl_seconds": 1}"#;
     assert_eq!(http(addr, "POST", "/links", Some(body)).await.status, 201);
     tokio::time::sleep(Duration::from_millis(2500)).await;
     assert_eq!(http(addr, "GET", "/links/brief", None).await.status, 404);
@@ -269,4 +283,65 @@ async fn every_endpoint_over_http() {
         .expect("graceful shutdown within the timeout");
     assert!(matches!(served, Ok(Ok(()))));
     run.cluster.shutdown().await;
+}
+
+/// Reads `/links/{slug}` `reads` times, stopping node `stop` after a third of them; returns
+/// each answer's status (and body when it is not 200).
+async fn reads_while_stopping(stop: usize) -> Vec<(u16, String)> {
+    let run = start().await;
+    let addr = run.addr;
+    let body = create_body(Some("steady"), "https://example.com/steady", "ada");
+    assert_eq!(http(addr, "POST", "/links", Some(&body)).await.status, 201);
+    let reads = 60;
+    let mut answers = Vec::new();
+    for i in 0..reads {
+        if i == reads / 3 {
+            tokio::time::timeout(WAIT, run.cluster.stop_node(stop))
+                .await
+                .expect("stop within the timeout")
+                .expect("stop the node");
+        }
+        let reply = http(addr, "GET", "/links/steady", None).await;
+        let detail = if reply.status == 200 {
+            String::new()
+        } else {
+            reply.body
+        };
+        answers.push((reply.status, detail));
+    }
+    let _ = run.stop.send(());
+    let _ = tokio::time::timeout(WAIT, run.server).await;
+    run.cluster.shutdown().await;
+    answers
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn idempotent_reads_survive_a_stopped_replica() {
+    let answers = reads_while_stopping(2).await;
+    let failed: Vec<_> = answers.iter().filter(|(s, _)| *s != 200).collect();
+    assert!(
+        failed.is_empty(),
+        "{} of {} reads failed; first: {:?}",
+        failed.len(),
+        answers.len(),
+        failed.first()
+    );
+}
+
+/// Stopping the node the session is connected to. Today's session (phase 1) keeps one
+/// connection to one node and has no failover, so every read after the stop fails with
+/// `Connection` / `NoConnection` (503): this is a known gap, not a flaky test. Run it with
+/// `cargo test --test it -- --ignored` once cluster routing and retries are on main.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "the session talks to one node only: no failover until cluster routing lands"]
+async fn idempotent_reads_survive_a_stopped_coordinator() {
+    let answers = reads_while_stopping(0).await;
+    let failed: Vec<_> = answers.iter().filter(|(s, _)| *s != 200).collect();
+    assert!(
+        failed.is_empty(),
+        "{} of {} reads failed; first: {:?}",
+        failed.len(),
+        answers.len(),
+        failed.first()
+    );
 }
