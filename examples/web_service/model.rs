@@ -59,18 +59,9 @@ pub fn schema(dc: &str, rf: u32) -> Vec<String> {
             "CREATE KEYSPACE IF NOT EXISTS {KEYSPACE} WITH replication = \
              {{'class': 'NetworkTopologyStrategy', '{dc}': {rf}}}"
         ),
-        if_not_exists(Link::create_table_cql()),
-        if_not_exists(UserLink::create_table_cql()),
-        if_not_exists(LinkClicks::create_table_cql()),
+        // The derive's `CREATE TABLE IF NOT EXISTS`, so start-up can run it every time.
+        Link::create_table_cql(),
+        UserLink::create_table_cql(),
+        LinkClicks::create_table_cql(),
     ]
-}
-
-/// `CREATE TABLE x` becomes `CREATE TABLE IF NOT EXISTS x`, so start-up can run it every time.
-fn if_not_exists(cql: String) -> String {
-    match cql.strip_prefix("CREATE TABLE ") {
-        Some(rest) if !rest.starts_with("IF NOT EXISTS") => {
-            format!("CREATE TABLE IF NOT EXISTS {rest}")
-        }
-        _ => cql,
-    }
 }
