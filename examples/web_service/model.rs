@@ -39,13 +39,18 @@ pub struct UserLink {
     pub url: String,
 }
 
-/// How often each link was followed (a counter table).
+/// How often each link was followed (a counter table). Keyed by slug and creation time: a
+/// slug freed by DELETE or by its TTL and claimed again gets a fresh counter, since Cassandra
+/// cannot reliably reuse a deleted counter, and counters cannot expire.
 #[derive(Debug, Clone, PartialEq, Table)]
 #[table(name = "link_clicks", keyspace = "shortener")]
 pub struct LinkClicks {
     /// The link's slug.
     #[partition_key]
     pub slug: String,
+    /// The link's creation time.
+    #[clustering_key]
+    pub created_at: DateTime<Utc>,
     /// Redirects served.
     #[counter]
     pub clicks: i64,

@@ -125,9 +125,9 @@ pub struct Store {
     session: Session,
     contact_point: String,
     get_link: Prepared<(String,), Link>,
-    get_clicks: Prepared<(String,), LinkClicks>,
-    increment_clicks: Prepared<(i64, String), ()>,
-    delete_clicks: Prepared<(String,), ()>,
+    get_clicks: Prepared<(String, DateTime<Utc>), LinkClicks>,
+    increment_clicks: Prepared<(i64, String, DateTime<Utc>), ()>,
+    delete_clicks: Prepared<(String, DateTime<Utc>), ()>,
     list_user_links: Prepared<(String,), UserLink>,
     delete_link: Prepared<(String,), ()>,
     delete_user_link: Prepared<(String, DateTime<Utc>, String), ()>,
@@ -275,7 +275,7 @@ impl Store {
         };
         let clicks = self
             .session
-            .fetch_optional(&self.get_clicks, (slug.to_owned(),))
+            .fetch_optional(&self.get_clicks, (slug.to_owned(), link.created_at))
             .await
             .map_err(|e| StoreError::fetch(&e))?
             .map_or(0, |c| c.clicks);
@@ -299,7 +299,10 @@ impl Store {
         };
         let counted = self
             .session
-            .execute_typed(&self.increment_clicks, (1, slug.to_owned()))
+            .execute_typed(
+                &self.increment_clicks,
+                (1, slug.to_owned(), link.created_at),
+            )
             .await
             .err()
             .map(|e| StoreError::query(&e));
@@ -362,9 +365,10 @@ impl Store {
             )
             .await
             .map_err(|e| StoreError::query(&e))?;
-        // Counter deletes cannot share a logged batch with other writes.
+        // Counter deletes cannot share a logged batch with other writes. This counter row is
+        // never incremented again (a new link under this slug has another `created_at`).
         self.session
-            .execute_typed(&self.delete_clicks, (link.slug,))
+            .execute_typed(&self.delete_clicks, (link.slug, link.created_at))
             .await
             .map_err(|e| StoreError::query(&e))?;
         Ok(true)

@@ -6,6 +6,7 @@
 
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -285,29 +286,54 @@ async fn every_endpoint_over_http() {
     run.cluster.shutdown().await;
 }
 
-/// Reads `/links/{slug}` `reads` times, stopping node `stop` after a third of them; returns
-/// each answer's status (and body when it is not 200).
+/// Four clients read `/links/steady` concurrently; node `stop` is stopped once 20 reads have
+/// been answered, then 20 more reads follow the stop. Returns every answer's status (and body
+/// when it is not 200).
 async fn reads_while_stopping(stop: usize) -> Vec<(u16, String)> {
     let run = start().await;
     let addr = run.addr;
     let body = create_body(Some("steady"), "https://example.com/steady", "ada");
     assert_eq!(http(addr, "POST", "/links", Some(&body)).await.status, 201);
-    let reads = 60;
-    let mut answers = Vec::new();
-    for i in 0..reads {
-        if i == reads / 3 {
-            tokio::time::timeout(WAIT, run.cluster.stop_node(stop))
-                .await
-                .expect("stop within the timeout")
-                .expect("stop the node");
-        }
+    let answered = Arc::new(AtomicUsize::new(0));
+    let read = move |answered: Arc<AtomicUsize>| async move {
         let reply = http(addr, "GET", "/links/steady", None).await;
+        answered.fetch_add(1, Ordering::SeqCst);
         let detail = if reply.status == 200 {
             String::new()
         } else {
             reply.body
         };
-        answers.push((reply.status, detail));
+        (reply.status, detail)
+    };
+    let readers: Vec<_> = (0..4)
+        .map(|_| {
+            let answered = answered.clone();
+            tokio::spawn(async move {
+                let mut answers = Vec::new();
+                for _ in 0..25 {
+                    answers.push(read(answered.clone()).await);
+                }
+                answers
+            })
+        })
+        .collect();
+    tokio::time::timeout(WAIT, async {
+        while answered.load(Ordering::SeqCst) < 20 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    })
+    .await
+    .expect("20 reads answered within the timeout");
+    tokio::time::timeout(WAIT, run.cluster.stop_node(stop))
+        .await
+        .expect("stop within the timeout")
+        .expect("stop the node");
+    let mut answers = Vec::new();
+    for reader in readers {
+        answers.extend(reader.await.expect("a reader task"));
+    }
+    for _ in 0..20 {
+        answers.push(read(answered.clone()).await);
     }
     let _ = run.stop.send(());
     let _ = tokio::time::timeout(WAIT, run.server).await;
