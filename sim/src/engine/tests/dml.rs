@@ -661,3 +661,18 @@ fn select_json() {
     let rows = h.rows("SELECT JSON k, v, l FROM t");
     assert_eq!(text(&rows[0][0]), "{\"k\": 1, \"v\": \"x\", \"l\": [1, 2]}");
 }
+
+#[test]
+fn bind_value_count_must_match_markers() {
+    let mut h = Harness::with_ks();
+    h.ok("CREATE TABLE t (k int PRIMARY KEY, v int)");
+    let params = QueryParameters {
+        values: values(&[Some(1i32.to_be_bytes().to_vec())]),
+        ..QueryParameters::default()
+    };
+    let e = h
+        .run("INSERT INTO t (k, v) VALUES (?, ?)", params)
+        .result
+        .unwrap_err();
+    is_invalid(&e, "there were 2 markers(?) in CQL but 1 bound variables");
+}
