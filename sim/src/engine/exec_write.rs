@@ -178,27 +178,42 @@ fn plan_insert(run: &mut Run<'_, '_, '_>, i: &ast::Insert) -> ExecResult<Planned
             "INSERT statements are not allowed on counter tables, use UPDATE instead",
         ));
     }
-    let InsertValues::Columns { columns, values } = &i.values else {
-        return Err(invalid("INSERT JSON is not supported by ringbolt-sim"));
-    };
-    if columns.len() != values.len() {
-        return Err(invalid("Unmatched column names/values"));
-    }
     let ctx = run.eval_ctx();
+    let assigned: Vec<(String, Val)> = match &i.values {
+        InsertValues::Columns { columns, values } => {
+            if columns.len() != values.len() {
+                return Err(invalid("Unmatched column names/values"));
+            }
+            let mut out = Vec::with_capacity(columns.len());
+            for (idx, (c, t)) in columns.iter().zip(values).enumerate() {
+                let Some(col) = table.column(&c.name) else {
+                    return Err(invalid(format!("Undefined column name {}", c.name)));
+                };
+                if columns[..idx].iter().any(|p| p.name == c.name) {
+                    return Err(invalid(format!(
+                        "Multiple definitions found for column {}",
+                        c.name
+                    )));
+                }
+                out.push((
+                    c.name.clone(),
+                    eval(t, &col.name, &col.typ.typ, &ctx).map_err(invalid)?,
+                ));
+            }
+            out
+        }
+        InsertValues::Json {
+            value,
+            default_unset,
+        } => json_values(&table, value, *default_unset, &ctx)?,
+    };
     let mut key = vec![None; table.partition_key_len()];
     let mut clustering = vec![None; table.clustering_len()];
     let mut ops = vec![WriteOp::Marker];
-    for (idx, (c, t)) in columns.iter().zip(values).enumerate() {
-        let Some(col) = table.column(&c.name) else {
-            return Err(invalid(format!("Undefined column name {}", c.name)));
+    for (cname, v) in assigned {
+        let Some(col) = table.column(&cname) else {
+            return Err(invalid(format!("Undefined column name {cname}")));
         };
-        if columns[..idx].iter().any(|p| p.name == c.name) {
-            return Err(invalid(format!(
-                "Multiple definitions found for column {}",
-                c.name
-            )));
-        }
-        let v = eval(t, &col.name, &col.typ.typ, &ctx).map_err(invalid)?;
         match col.kind {
             ColumnKind::PartitionKey | ColumnKind::Clustering => {
                 let b = match v {
@@ -540,4 +555,61 @@ fn check_list_indexes(run: &Run<'_, '_, '_>, mutations: &[Mutation]) -> ExecResu
         }
     }
     Ok(())
+}
+
+/// The columns and values of an `INSERT JSON` document.
+fn json_values(
+    table: &TableDef,
+    value: &ast::Term,
+    default_unset: bool,
+    ctx: &super::values::EvalCtx<'_>,
+) -> ExecResult<Vec<(String, Val)>> {
+    let doc = match eval(
+        value,
+        "[json]",
+        &ringbolt_driver::protocol::ColumnType::Text,
+        ctx,
+    )
+    .map_err(invalid)?
+    {
+        Val::Bytes(b) => {
+            String::from_utf8(b).map_err(|_| invalid("Got null for INSERT JSON values"))?
+        }
+        _ => return Err(invalid("Got null for INSERT JSON values")),
+    };
+    let super::json_in::Json::Obj(pairs) = super::json_in::parse(&doc).map_err(invalid)? else {
+        return Err(invalid(format!(
+            "Could not decode JSON string as a map: {doc}"
+        )));
+    };
+    let mut out = Vec::with_capacity(table.columns.len());
+    for (k, _) in &pairs {
+        let name = super::json_in::field_name(k);
+        if table.column(&name).is_none() {
+            return Err(invalid(format!(
+                "JSON values map contains unrecognized column: {name}"
+            )));
+        }
+    }
+    for col in &table.columns {
+        let given = pairs
+            .iter()
+            .find(|(k, _)| super::json_in::field_name(k) == col.name);
+        let v = match given {
+            Some((_, j)) => {
+                match super::json_in::to_value(j, &col.name, &col.typ.typ, 0).map_err(invalid)? {
+                    Some(b) => Val::Bytes(b),
+                    None => Val::Null,
+                }
+            }
+            None if default_unset
+                || matches!(col.kind, ColumnKind::PartitionKey | ColumnKind::Clustering) =>
+            {
+                continue
+            }
+            None => Val::Null,
+        };
+        out.push((col.name.clone(), v));
+    }
+    Ok(out)
 }

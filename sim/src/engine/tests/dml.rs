@@ -676,3 +676,26 @@ fn bind_value_count_must_match_markers() {
         .unwrap_err();
     is_invalid(&e, "there were 2 markers(?) in CQL but 1 bound variables");
 }
+
+#[test]
+fn insert_json() {
+    let mut h = Harness::with_ks();
+    h.ok("CREATE TABLE t (k int PRIMARY KEY, v text, l list<int>, w int)");
+    h.ok("INSERT INTO t (k, w) VALUES (1, 5)");
+    h.ok(r#"INSERT INTO t JSON '{"k": 1, "v": "x", "l": [3, 4]}'"#);
+    let rows = h.rows("SELECT JSON k, v, l, w FROM t WHERE k = 1");
+    assert_eq!(
+        text(&rows[0][0]),
+        r#"{"k": 1, "v": "x", "l": [3, 4], "w": null}"#
+    );
+    h.ok(r#"INSERT INTO t JSON '{"k": 2, "v": "y"}' DEFAULT UNSET"#);
+    h.ok(r#"INSERT INTO t JSON '{"k": 2, "w": 9}' DEFAULT UNSET"#);
+    assert_eq!(
+        text(&h.rows("SELECT JSON v, w FROM t WHERE k = 2")[0][0]),
+        r#"{"v": "y", "w": 9}"#
+    );
+    is_invalid(
+        &h.err(r#"INSERT INTO t JSON '{"k": 3, "nope": 1}'"#),
+        "JSON values map contains unrecognized column: nope",
+    );
+}
