@@ -205,7 +205,7 @@ fn plan_insert(run: &mut Run<'_, '_, '_>, i: &ast::Insert) -> ExecResult<Planned
         InsertValues::Json {
             value,
             default_unset,
-        } => json_values(&table, value, *default_unset, &ctx)?,
+        } => super::json_in::insert_values(&table, value, *default_unset, &ctx)?,
     };
     let mut key = vec![None; table.partition_key_len()];
     let mut clustering = vec![None; table.clustering_len()];
@@ -555,61 +555,4 @@ fn check_list_indexes(run: &Run<'_, '_, '_>, mutations: &[Mutation]) -> ExecResu
         }
     }
     Ok(())
-}
-
-/// The columns and values of an `INSERT JSON` document.
-fn json_values(
-    table: &TableDef,
-    value: &ast::Term,
-    default_unset: bool,
-    ctx: &super::values::EvalCtx<'_>,
-) -> ExecResult<Vec<(String, Val)>> {
-    let doc = match eval(
-        value,
-        "[json]",
-        &ringbolt_driver::protocol::ColumnType::Text,
-        ctx,
-    )
-    .map_err(invalid)?
-    {
-        Val::Bytes(b) => {
-            String::from_utf8(b).map_err(|_| invalid("Got null for INSERT JSON values"))?
-        }
-        _ => return Err(invalid("Got null for INSERT JSON values")),
-    };
-    let super::json_in::Json::Obj(pairs) = super::json_in::parse(&doc).map_err(invalid)? else {
-        return Err(invalid(format!(
-            "Could not decode JSON string as a map: {doc}"
-        )));
-    };
-    let mut out = Vec::with_capacity(table.columns.len());
-    for (k, _) in &pairs {
-        let name = super::json_in::field_name(k);
-        if table.column(&name).is_none() {
-            return Err(invalid(format!(
-                "JSON values map contains unrecognized column: {name}"
-            )));
-        }
-    }
-    for col in &table.columns {
-        let given = pairs
-            .iter()
-            .find(|(k, _)| super::json_in::field_name(k) == col.name);
-        let v = match given {
-            Some((_, j)) => {
-                match super::json_in::to_value(j, &col.name, &col.typ.typ, 0).map_err(invalid)? {
-                    Some(b) => Val::Bytes(b),
-                    None => Val::Null,
-                }
-            }
-            None if default_unset
-                || matches!(col.kind, ColumnKind::PartitionKey | ColumnKind::Clustering) =>
-            {
-                continue
-            }
-            None => Val::Null,
-        };
-        out.push((col.name.clone(), v));
-    }
-    Ok(out)
 }

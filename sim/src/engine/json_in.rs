@@ -2,7 +2,11 @@
 //! accepting what Cassandra's `fromJson` accepts for each type.
 
 use super::compare::{build_collection, compare_values};
+use super::errors::{invalid, ExecResult};
+use super::schema::{ColumnKind, TableDef};
 use super::values::literal;
+use super::values::{eval, Val};
+use ringbolt_cql::ast;
 use ringbolt_cql::ast::Literal;
 use ringbolt_driver::protocol::ColumnType;
 
@@ -342,6 +346,59 @@ fn push_field(out: &mut Vec<u8>, v: Option<Vec<u8>>) {
         }
         None => out.extend_from_slice(&(-1i32).to_be_bytes()),
     }
+}
+
+/// The columns and values of an `INSERT JSON` document.
+pub(crate) fn insert_values(
+    table: &TableDef,
+    value: &ast::Term,
+    default_unset: bool,
+    ctx: &super::values::EvalCtx<'_>,
+) -> ExecResult<Vec<(String, Val)>> {
+    let doc = match eval(
+        value,
+        "[json]",
+        &ringbolt_driver::protocol::ColumnType::Text,
+        ctx,
+    )
+    .map_err(invalid)?
+    {
+        Val::Bytes(b) => {
+            String::from_utf8(b).map_err(|_| invalid("Got null for INSERT JSON values"))?
+        }
+        _ => return Err(invalid("Got null for INSERT JSON values")),
+    };
+    let Json::Obj(pairs) = parse(&doc).map_err(invalid)? else {
+        return Err(invalid(format!(
+            "Could not decode JSON string as a map: {doc}"
+        )));
+    };
+    let mut out = Vec::with_capacity(table.columns.len());
+    for (k, _) in &pairs {
+        let name = field_name(k);
+        if table.column(&name).is_none() {
+            return Err(invalid(format!(
+                "JSON values map contains unrecognized column: {name}"
+            )));
+        }
+    }
+    for col in &table.columns {
+        let given = pairs.iter().find(|(k, _)| field_name(k) == col.name);
+        let v = match given {
+            Some((_, j)) => match to_value(j, &col.name, &col.typ.typ, 0).map_err(invalid)? {
+                Some(b) => Val::Bytes(b),
+                None => Val::Null,
+            },
+            None if default_unset
+                || matches!(col.kind, ColumnKind::PartitionKey | ColumnKind::Clustering) =>
+            {
+                continue
+            }
+            None => Val::Null,
+        };
+        out.push((col.name.clone(), v));
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
