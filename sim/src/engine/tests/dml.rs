@@ -699,3 +699,27 @@ fn insert_json() {
         "JSON values map contains unrecognized column: nope",
     );
 }
+
+#[test]
+fn cast_selectors() {
+    let mut h = Harness::with_ks();
+    h.ok("CREATE TABLE t (k int PRIMARY KEY, d double, ts timestamp)");
+    h.ok("INSERT INTO t (k, d, ts) VALUES (1, 2.75, '2020-01-02 03:04:05+0000')");
+    let rows = h
+        .rows("SELECT CAST(k AS text), CAST(d AS int), CAST(ts AS date), CAST(k AS double) FROM t");
+    assert_eq!(text(&rows[0][0]), "1");
+    assert_eq!(int_of(rows[0][1].as_ref().unwrap()), 2);
+    assert_eq!(
+        rows[0][2],
+        Some(((1u32 << 31) + 18_263).to_be_bytes().to_vec())
+    );
+    assert_eq!(rows[0][3], Some(1f64.to_be_bytes().to_vec()));
+    assert_eq!(
+        h.names("SELECT CAST(k AS text) FROM t"),
+        ["cast(k as text)"]
+    );
+    is_invalid(
+        &h.err("SELECT CAST(ts AS int) FROM t"),
+        "timestamp cannot be cast to int",
+    );
+}
