@@ -1,5 +1,5 @@
-//! `SELECT JSON`: each row as one JSON object in a `[json]` text column, formatted as Cassandra
-//! formats values (`toJSONString` of each type).
+//! `SELECT JSON` (each row as one JSON object in a `[json]` text column, values formatted as
+//! Cassandra formats them) and `CAST` conversions, which share that formatting.
 
 use super::compare::{collection_items, take_value};
 use super::types::quote_ident;

@@ -723,3 +723,25 @@ fn cast_selectors() {
         "timestamp cannot be cast to int",
     );
 }
+
+#[test]
+fn group_by_primary_key_prefix() {
+    let mut h = Harness::with_ks();
+    h.ok("CREATE TABLE t (k int, c int, d int, v int, PRIMARY KEY (k, c, d))");
+    for (k, c, d, v) in [(1, 1, 1, 10), (1, 1, 2, 20), (1, 2, 1, 5), (2, 1, 1, 7)] {
+        h.ok(&format!(
+            "INSERT INTO t (k, c, d, v) VALUES ({k}, {c}, {d}, {v})"
+        ));
+    }
+    assert_eq!(
+        h.ints("SELECT k, c, sum(v), count(*) FROM t WHERE k = 1 GROUP BY k, c"),
+        vec![vec![1, 1, 30, 2], vec![1, 2, 5, 1]]
+    );
+    let mut per_k = h.ints("SELECT k, max(v) FROM t GROUP BY k");
+    per_k.sort();
+    assert_eq!(per_k, vec![vec![1, 20], vec![2, 7]]);
+    is_invalid(
+        &h.err("SELECT k, max(v) FROM t GROUP BY c"),
+        "Group by currently only support groups of columns following their declared order in the PRIMARY KEY",
+    );
+}
