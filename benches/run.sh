@@ -15,7 +15,7 @@
 #                the window through `perf stat --control` (n/a when perf cannot count them)
 #
 # Settings (environment): REPS (3), WARMUP_MS (400), DURATION_MS (1500), CONCURRENCIES ("1 64 1024"),
-# WORKLOADS ("insert select"), CLIENTS (every built client), PORT (19042),
+# WORKLOADS ("insert select"), CLIENTS (every built client), PORT (0: any free port),
 # CLIENT_CPU (0), SERVER_CPU (1).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -25,7 +25,7 @@ WARMUP_MS=${WARMUP_MS:-400}
 DURATION_MS=${DURATION_MS:-1500}
 CONCURRENCIES=${CONCURRENCIES:-"1 64 1024"}
 WORKLOADS=${WORKLOADS:-"insert select"}
-PORT=${PORT:-19042}
+PORT=${PORT:-0}
 CLIENT_CPU=${CLIENT_CPU:-0}
 SERVER_CPU=${SERVER_CPU:-1}
 if [ "$(nproc)" -lt 2 ]; then
@@ -35,7 +35,7 @@ fi
 
 echo "building (release)..." >&2
 cargo build --release --quiet --workspace >&2
-BIN=target/release
+BIN=${CARGO_TARGET_DIR:-target}/release
 if [ -z "${CLIENTS:-}" ]; then
     CLIENTS=""
     for c in scylla ringbolt ringbolt-derive; do
@@ -58,6 +58,7 @@ for _ in $(seq 50); do
     sleep 0.1
 done
 grep -q "listening" "$WORK/server.log" || { cat "$WORK/server.log" >&2; echo "server did not start" >&2; exit 1; }
+ADDR=$(sed -n 's/^listening on //p' "$WORK/server.log")
 
 PERF=0
 if command -v perf >/dev/null && perf stat -x, -e raw_syscalls:sys_enter true >/dev/null 2>&1; then
@@ -69,7 +70,7 @@ fi
 # run CLIENT WORKLOAD CONCURRENCY -> appends "client workload conc rps cpu allocs bytes sys" to results
 run_one() {
     local client=$1 workload=$2 conc=$3 out sys=n/a
-    local cmd=(taskset -c "$CLIENT_CPU" "$BIN/bench-$client-client" --addr "127.0.0.1:$PORT"
+    local cmd=(taskset -c "$CLIENT_CPU" "$BIN/bench-$client-client" --addr "$ADDR"
         --workload "$workload" --concurrency "$conc" --warmup-ms "$WARMUP_MS" --duration-ms "$DURATION_MS")
     if [ "$PERF" = 1 ]; then
         rm -f "$WORK/ctl" "$WORK/ack" "$WORK/perf.out"

@@ -69,7 +69,7 @@ impl Args {
 
     fn parse(mut it: impl Iterator<Item = String>) -> Result<Args, String> {
         let mut args = Args {
-            addr: "127.0.0.1:19042".to_owned(),
+            addr: String::new(),
             workload: Workload::Insert,
             concurrency: 1,
             warmup: Duration::from_millis(500),
@@ -103,6 +103,9 @@ impl Args {
                 "--duration-ms" => args.duration = ms(&value)?,
                 other => return Err(format!("unknown argument {other:?}")),
             }
+        }
+        if args.addr.is_empty() {
+            return Err("--addr is required".to_owned());
         }
         Ok(args)
     }
@@ -313,10 +316,11 @@ mod tests {
 
     #[test]
     fn arguments() {
-        let a = parse("--workload select --concurrency 64 --duration-ms 10").unwrap();
+        let a = parse("--addr a:1 --workload select --concurrency 64 --duration-ms 10").unwrap();
         assert_eq!((a.workload, a.concurrency), (Workload::Select, 64));
         assert_eq!(a.duration, Duration::from_millis(10));
-        assert!(parse("--concurrency 0").is_err());
+        assert!(parse("--addr a:1 --concurrency 0").is_err());
+        assert!(parse("--concurrency 1").is_err(), "--addr is required");
         assert!(parse("--workload upsert").is_err());
         assert!(parse("--addr").is_err());
     }
@@ -327,7 +331,7 @@ mod tests {
             .enable_all()
             .build()
             .unwrap();
-        let args = parse("--concurrency 4 --warmup-ms 10 --duration-ms 50").unwrap();
+        let args = parse("--addr a:1 --concurrency 4 --warmup-ms 10 --duration-ms 50").unwrap();
         let report = tokio::task::LocalSet::new()
             .block_on(&rt, async {
                 drive(&args, |k| async move {

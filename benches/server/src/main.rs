@@ -5,7 +5,8 @@
 //! bytes encoded once, so that a benchmark measures the client. Each connection is served by its
 //! own task on a single-threaded runtime; answers go out per stream id.
 //!
-//! Usage: `bench-server [--port PORT]` (default 19042). Prints `listening on ADDR` when ready.
+//! Usage: `bench-server [--port PORT]` (default 0: any free port). Prints `listening on ADDR`
+//! when ready.
 
 mod canned;
 mod conn;
@@ -16,7 +17,7 @@ use std::sync::Arc;
 use tokio::net::TcpListener;
 
 fn main() {
-    let mut port: u16 = 19042;
+    let mut port: u16 = 0;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         match (a.as_str(), args.next()) {
@@ -29,10 +30,6 @@ fn main() {
             )),
         }
     }
-    let canned = match canned::Canned::new(port) {
-        Ok(c) => Arc::new(c),
-        Err(e) => fail(&e),
-    };
     let rt = match tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -45,7 +42,15 @@ fn main() {
             Ok(l) => l,
             Err(e) => fail(&format!("cannot listen on 127.0.0.1:{port}: {e}")),
         };
-        println!("listening on 127.0.0.1:{port}");
+        let addr = match listener.local_addr() {
+            Ok(a) => a,
+            Err(e) => fail(&format!("cannot read the listening address: {e}")),
+        };
+        let canned = match canned::Canned::new(addr.port()) {
+            Ok(c) => Arc::new(c),
+            Err(e) => fail(&e),
+        };
+        println!("listening on {addr}");
         loop {
             match listener.accept().await {
                 Ok((socket, _)) => {
