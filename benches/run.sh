@@ -116,6 +116,8 @@ median() {
 }
 
 echo
+echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'); machine: nproc=$(nproc), $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), $(uname -sr)"
+echo "ringbolt: $(git rev-parse --short HEAD 2>/dev/null || echo unknown); scylla crate: $(awk '/^name = "scylla"$/ { getline; gsub(/[^0-9.]/, ""); print }' Cargo.lock)"
 echo "medians of $REPS runs ($WARMUP_MS ms warm-up, $DURATION_MS ms measured each)"
 printf "%-16s %-7s %6s %10s %11s %11s %10s %9s\n" client workload conc "req/s" "cpu_us/req" "allocs/req" "bytes/req" "sys/req"
 for workload in $WORKLOADS; do
