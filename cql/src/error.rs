@@ -18,6 +18,9 @@ pub struct ParseError {
 }
 
 /// The category of a [`ParseError`].
+///
+/// Cassandra reports the first three as syntax errors (error code `0x2000`) and most of what
+/// falls under [`ParseErrorKind::Invalid`] as invalid requests (`0x2200`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ParseErrorKind {
@@ -46,6 +49,12 @@ impl ParseError {
 
     /// The 1-based line and 0-based column of the start of the span in `text`, as Cassandra
     /// reports positions (`line 1:7`).
+    ///
+    /// ```
+    /// let text = "SELECT *\nFROM t\nWHERE = 1";
+    /// let err = ringbolt_cql::parse_statement(text).unwrap_err();
+    /// assert_eq!(err.line_col(text), (3, 6));
+    /// ```
     pub fn line_col(&self, text: &str) -> (usize, usize) {
         line_col(text, self.span.start)
     }

@@ -1,1 +1,4 @@
 //! Integration tests: one binary, modules per concern.
+mod mapping_compile;
+mod mapping_session;
+mod ui;

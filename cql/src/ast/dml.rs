@@ -1,7 +1,8 @@
 //! Data manipulation statements: SELECT, INSERT, UPDATE, DELETE, BATCH.
 
 use super::{
-    ColumnTarget, CqlType, Ident, IfClause, QualifiedName, Relation, Span, Statement, Term,
+    ArithmeticOp, ColumnTarget, CqlType, Ident, IfClause, QualifiedName, Relation, Span, Statement,
+    Term,
 };
 
 /// `SELECT ...`.
@@ -100,6 +101,42 @@ pub enum SelectorKind {
         /// The key or index.
         key: Term,
     },
+    /// `expr[from..to]` on a collection, either bound optional.
+    Slice {
+        /// The collection expression.
+        expr: Box<SelectorExpr>,
+        /// The lower bound (inclusive).
+        from: Option<Term>,
+        /// The upper bound (inclusive).
+        to: Option<Term>,
+    },
+    /// `left op right` with an arithmetic operator, where an operand is not a term.
+    Arithmetic {
+        /// The operator.
+        op: ArithmeticOp,
+        /// The left operand.
+        left: Box<SelectorExpr>,
+        /// The right operand.
+        right: Box<SelectorExpr>,
+    },
+    /// `-expr`, where `expr` is not a term.
+    Negate(Box<SelectorExpr>),
+    /// `(type) expr`, where `expr` is not a term.
+    TypeHint {
+        /// The type.
+        ty: CqlType,
+        /// The hinted selector.
+        expr: Box<SelectorExpr>,
+    },
+    /// `(a, b, ...)` of selectors, at least one of which is not a term.
+    Tuple(Vec<SelectorExpr>),
+    /// `[a, b, ...]` of selectors, at least one of which is not a term.
+    List(Vec<SelectorExpr>),
+    /// `{a, b, ...}` of selectors, at least one of which is not a term.
+    Set(Vec<SelectorExpr>),
+    /// `{k: v, ...}` of selectors, at least one of which is not a term (this is also how a
+    /// UDT value built from columns, `{field: column}`, parses).
+    Map(Vec<(SelectorExpr, SelectorExpr)>),
     /// A term (constant, bind marker...) used as a selector.
     Term(Term),
 }

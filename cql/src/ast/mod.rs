@@ -147,6 +147,32 @@ impl Statement {
         }
     }
 
+    /// The table (or type, or index) the statement is about, when it names one: the table of
+    /// SELECT/INSERT/UPDATE/DELETE/TRUNCATE and table DDL, the type of type DDL, the indexed table
+    /// of CREATE INDEX, the index of DROP INDEX.
+    pub fn object_name(&self) -> Option<&QualifiedName> {
+        match self {
+            Statement::Select(s) => Some(&s.table),
+            Statement::Insert(s) => Some(&s.table),
+            Statement::Update(s) => Some(&s.table),
+            Statement::Delete(s) => Some(&s.table),
+            Statement::CreateTable(s) => Some(&s.name),
+            Statement::AlterTable(s) => Some(&s.name),
+            Statement::DropTable(s) => Some(&s.name),
+            Statement::Truncate(s) => Some(&s.name),
+            Statement::CreateType(s) => Some(&s.name),
+            Statement::AlterType(s) => Some(&s.name),
+            Statement::DropType(s) => Some(&s.name),
+            Statement::CreateIndex(s) => Some(&s.table),
+            Statement::DropIndex(s) => Some(&s.name),
+            Statement::Use(_)
+            | Statement::Batch(_)
+            | Statement::CreateKeyspace(_)
+            | Statement::AlterKeyspace(_)
+            | Statement::DropKeyspace(_) => None,
+        }
+    }
+
     /// True for statements that change the schema (keyspaces, tables, types, indexes).
     pub fn is_schema_change(&self) -> bool {
         matches!(

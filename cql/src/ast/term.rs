@@ -11,6 +11,24 @@ pub struct Term {
     pub span: Span,
 }
 
+impl Term {
+    /// The bind marker, when the term is exactly one.
+    pub fn as_bind_marker(&self) -> Option<&BindMarker> {
+        match &self.kind {
+            TermKind::BindMarker(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// The constant, when the term is exactly one.
+    pub fn as_literal(&self) -> Option<&Literal> {
+        match &self.kind {
+            TermKind::Literal(l) => Some(l),
+            _ => None,
+        }
+    }
+}
+
 /// The kinds of [`Term`].
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -25,7 +43,8 @@ pub enum TermKind {
     Set(Vec<Term>),
     /// `{k1: v1, k2: v2}` (and `{}`).
     Map(Vec<(Term, Term)>),
-    /// `(a, b, c)` with at least two elements (one element in parentheses is just that term).
+    /// `(a, b, c)`. Outside multi-column relations a tuple has at least two elements (one
+    /// element in parentheses is just that term); on the right of `(a) = (1)` it may have one.
     Tuple(Vec<Term>),
     /// `{field1: v1, field2: v2}` where the keys are identifiers: a user-defined type value.
     Udt(Vec<(Ident, Term)>),
@@ -103,6 +122,27 @@ pub enum Literal {
     Duration(String),
     /// `NULL`.
     Null,
+}
+
+impl Literal {
+    /// The value of an integer literal that fits an `i64`.
+    pub fn to_i64(&self) -> Option<i64> {
+        match self {
+            Literal::Integer(s) => s.parse().ok(),
+            _ => None,
+        }
+    }
+
+    /// The value of a numeric literal (integer, float, `NaN`, `Infinity`) as an `f64`.
+    pub fn to_f64(&self) -> Option<f64> {
+        match self {
+            Literal::Integer(s) | Literal::Float(s) => s.parse().ok(),
+            Literal::NaN => Some(f64::NAN),
+            Literal::Infinity { negative: false } => Some(f64::INFINITY),
+            Literal::Infinity { negative: true } => Some(f64::NEG_INFINITY),
+            _ => None,
+        }
+    }
 }
 
 /// A bind marker, `?` or `:name`.

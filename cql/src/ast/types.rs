@@ -101,7 +101,16 @@ impl NativeType {
 }
 
 /// A CQL type. It carries no span: containing nodes hold the span where it was written,
-/// so types compare by structure only.
+/// so types compare by structure only. `Display` prints it as Cassandra does.
+///
+/// ```
+/// use ringbolt_cql::ast::{CqlType, NativeType};
+/// let t = CqlType::Frozen(Box::new(CqlType::Map(
+///     Box::new(CqlType::Native(NativeType::Text)),
+///     Box::new(CqlType::Native(NativeType::Int)),
+/// )));
+/// assert_eq!(t.to_string(), "frozen<map<text, int>>");
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum CqlType {
     /// A native type.

@@ -138,6 +138,22 @@ fn selector_terms<'a>(e: &'a SelectorExpr, f: &mut dyn FnMut(&'a Term)) {
         SelectorKind::Cast { expr, .. } | SelectorKind::Field { expr, .. } => {
             selector_terms(expr, f)
         }
+        SelectorKind::Arithmetic { left, right, .. } => {
+            selector_terms(left, f);
+            selector_terms(right, f);
+        }
+        SelectorKind::Negate(expr) | SelectorKind::TypeHint { expr, .. } => selector_terms(expr, f),
+        SelectorKind::Tuple(items) | SelectorKind::List(items) | SelectorKind::Set(items) => {
+            items.iter().for_each(|i| selector_terms(i, f))
+        }
+        SelectorKind::Map(entries) => entries.iter().for_each(|(k, v)| {
+            selector_terms(k, f);
+            selector_terms(v, f);
+        }),
+        SelectorKind::Slice { expr, from, to } => {
+            selector_terms(expr, f);
+            from.iter().chain(to.iter()).for_each(f);
+        }
         SelectorKind::Element { expr, key } => {
             selector_terms(expr, f);
             f(key);

@@ -140,6 +140,17 @@ struct Lexer<'a> {
 }
 
 impl Lexer<'_> {
+    /// The text between two byte offsets (empty if they are not on character boundaries, which
+    /// the lexer never produces: it only stops on ASCII bytes).
+    fn slice(&self, start: usize, end: usize) -> &str {
+        self.text.get(start..end).unwrap_or_default()
+    }
+
+    /// The bytes from `start` on.
+    fn rest_bytes(&self, start: usize) -> &[u8] {
+        self.bytes.get(start..).unwrap_or_default()
+    }
+
     fn peek_at(&self, offset: usize) -> Option<u8> {
         self.bytes.get(self.pos.checked_add(offset)?).copied()
     }
@@ -202,10 +213,10 @@ impl Lexer<'_> {
         }
         if b.is_ascii_alphabetic() {
             if b == b'p' || b == b'P' {
-                if let Some(len) = duration::iso_len(&self.bytes[self.pos..]) {
+                if let Some(len) = duration::iso_len(self.rest_bytes(self.pos)) {
                     if !self.peek_at(len).is_some_and(is_ident_byte) {
                         self.pos += len;
-                        return Ok(TokenKind::Duration(self.text[start..self.pos].to_string()));
+                        return Ok(TokenKind::Duration(self.slice(start, self.pos).to_string()));
                     }
                 }
             }
@@ -213,7 +224,7 @@ impl Lexer<'_> {
                 self.pos += 1;
             }
             return Ok(TokenKind::Word(
-                self.text[start..self.pos].to_ascii_lowercase(),
+                self.slice(start, self.pos).to_ascii_lowercase(),
             ));
         }
         match b {
@@ -249,7 +260,11 @@ impl Lexer<'_> {
             (b'<', _) => (Punct::Lt, 1),
             (b'>', _) => (Punct::Gt, 1),
             _ => {
-                let ch = self.text[start..].chars().next().unwrap_or('?');
+                let ch = self
+                    .slice(start, self.bytes.len())
+                    .chars()
+                    .next()
+                    .unwrap_or('?');
                 let end = start + ch.len_utf8();
                 return Err(self.error(start, end, format!("token recognition error at: '{ch}'")));
             }
@@ -291,12 +306,12 @@ impl Lexer<'_> {
         }
         if self
             .peek_at(0)
-            .is_some_and(|b| b.is_ascii_alphabetic() && b != b'e' && b != b'E')
+            .is_some_and(|b| (b.is_ascii_alphabetic() && b != b'e' && b != b'E') || b == 0xc2)
             || (matches!(self.peek_at(0), Some(b'e' | b'E'))
                 && !matches!(self.peek_at(1), Some(b'0'..=b'9' | b'+' | b'-')))
         {
             // A duration like 1h30m.
-            let len = duration::units_len(&self.bytes[start..]);
+            let len = duration::units_len(self.rest_bytes(start));
             match len {
                 Some(len)
                     if !self
@@ -306,7 +321,7 @@ impl Lexer<'_> {
                         .is_some_and(is_ident_byte) =>
                 {
                     self.pos = start + len;
-                    return Ok(TokenKind::Duration(self.text[start..self.pos].to_string()));
+                    return Ok(TokenKind::Duration(self.slice(start, self.pos).to_string()));
                 }
                 _ => {
                     let mut end = self.pos;
@@ -318,7 +333,7 @@ impl Lexer<'_> {
                         end,
                         format!(
                             "invalid number or duration '{}': durations use units y, mo, w, d, h, m, s, ms, us, ns",
-                            &self.text[start..end]
+                            self.slice(start, end)
                         ),
                     ));
                 }
@@ -326,6 +341,7 @@ impl Lexer<'_> {
         }
         let mut float = false;
         if self.peek_at(0) == Some(b'.')
+            && self.peek_at(1) != Some(b'.')
             && !self
                 .peek_at(1)
                 .is_some_and(|b| b.is_ascii_alphabetic() && b != b'e' && b != b'E')
@@ -354,10 +370,10 @@ impl Lexer<'_> {
             return Err(self.error(
                 start,
                 end,
-                format!("invalid number '{}'", &self.text[start..end]),
+                format!("invalid number '{}'", self.slice(start, end)),
             ));
         }
-        let text = self.text[start..self.pos].to_string();
+        let text = self.slice(start, self.pos).to_string();
         Ok(if float {
             TokenKind::Float(text)
         } else {
@@ -372,7 +388,7 @@ impl Lexer<'_> {
         while self.peek_at(0).is_some_and(|b| b.is_ascii_hexdigit()) {
             self.pos += 1;
         }
-        let digits = &self.bytes[digits_start..self.pos];
+        let digits = self.bytes.get(digits_start..self.pos).unwrap_or_default();
         if self.peek_at(0).is_some_and(is_ident_byte) {
             let mut end = self.pos;
             while self.bytes.get(end).copied().is_some_and(is_ident_byte) {
@@ -420,7 +436,7 @@ impl Lexer<'_> {
         self.pos += 1;
         let mut value = String::new();
         loop {
-            let rest = &self.text[self.pos..];
+            let rest = self.slice(self.pos, self.bytes.len());
             match rest.find(quote as char) {
                 None => {
                     let what = if quote == b'"' {
@@ -438,7 +454,7 @@ impl Lexer<'_> {
                     ));
                 }
                 Some(i) => {
-                    value.push_str(&rest[..i]);
+                    value.push_str(rest.get(..i).unwrap_or_default());
                     self.pos += i + 1;
                     if self.peek_at(0) == Some(quote) {
                         value.push(quote as char);
@@ -453,10 +469,10 @@ impl Lexer<'_> {
 
     fn dollar_string(&mut self) -> Result<TokenKind, ParseError> {
         let start = self.pos;
-        let rest = &self.text[self.pos + 2..];
+        let rest = self.slice(self.pos + 2, self.bytes.len());
         match rest.find("$$") {
             Some(i) => {
-                let value = rest[..i].to_string();
+                let value = rest.get(..i).unwrap_or_default().to_string();
                 self.pos += 2 + i + 2;
                 Ok(TokenKind::Str(value))
             }

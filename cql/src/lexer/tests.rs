@@ -155,3 +155,9 @@ fn durations_parse_to_months_days_nanos() {
     assert!(parse_duration("99999999999999y").is_none());
     assert!(parse_duration("P").is_none());
 }
+
+#[test]
+fn micro_sign_durations() {
+    assert_eq!(kinds("5µs")[0], TokenKind::Duration("5µs".into()));
+    assert_eq!(parse_duration("5µs").map(|d| d.nanoseconds), Some(5_000));
+}

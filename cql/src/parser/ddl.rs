@@ -456,7 +456,11 @@ impl Parser<'_> {
                 columns,
             });
         }
-        if self.eat_kw("drop").is_some() {
+        if let Some(drop) = self.eat_kw("drop") {
+            if self.is_kw("compact") && self.is_kw_at(1, "storage") {
+                let span = drop.to(self.peek_nth(1).span);
+                return Err(self.unsupported(span, "ALTER TABLE ... DROP COMPACT STORAGE"));
+            }
             let if_exists = self.if_exists()?;
             let columns = if self.eat_punct(Punct::LParen).is_some() {
                 let cols = self.ident_list()?;

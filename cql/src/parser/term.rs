@@ -71,29 +71,7 @@ impl Parser<'_> {
             let inner = self.unary();
             self.leave();
             let inner = inner?;
-            let span = minus.to(inner.span);
-            let kind = match inner.kind {
-                TermKind::Literal(Literal::Integer(s)) if !s.starts_with('-') => {
-                    TermKind::Literal(Literal::Integer(format!("-{s}")))
-                }
-                TermKind::Literal(Literal::Float(s)) if !s.starts_with('-') => {
-                    TermKind::Literal(Literal::Float(format!("-{s}")))
-                }
-                TermKind::Literal(Literal::Duration(s)) if !s.starts_with('-') => {
-                    TermKind::Literal(Literal::Duration(format!("-{s}")))
-                }
-                TermKind::Literal(Literal::NaN) => TermKind::Literal(Literal::NaN),
-                TermKind::Literal(Literal::Infinity { negative }) => {
-                    TermKind::Literal(Literal::Infinity {
-                        negative: !negative,
-                    })
-                }
-                other => TermKind::Negate(Box::new(Term {
-                    kind: other,
-                    span: inner.span,
-                })),
-            };
-            return Ok(Term { kind, span });
+            return Ok(negate(minus, inner));
         }
         self.primary()
     }
@@ -192,7 +170,8 @@ impl Parser<'_> {
         Err(self.unexpected("an integer or a bind marker"))
     }
 
-    fn primary(&mut self) -> Result<Term, ParseError> {
+    /// A term without arithmetic: a constant, a marker, a collection, a call...
+    pub(super) fn primary(&mut self) -> Result<Term, ParseError> {
         self.enter()?;
         let r = self.primary_inner();
         self.leave();
@@ -363,7 +342,7 @@ impl Parser<'_> {
     }
 
     /// True when the tokens after `(` look like a type (for a type hint).
-    fn is_type_hint_start(&self) -> bool {
+    pub(super) fn is_type_hint_start(&self) -> bool {
         match &self.peek_nth(1).kind {
             TokenKind::Word(w) => {
                 if NativeType::from_name(w).is_some()
@@ -375,15 +354,19 @@ impl Parser<'_> {
                     // `set` and friends are types only when followed by '<'; natives are always.
                     return NativeType::from_name(w).is_some() || self.is_punct_at(2, Punct::Lt);
                 }
-                !super::is_reserved_keyword(w)
-                    && !self.is_punct_at(2, Punct::LParen)
-                    && (self.is_punct_at(2, Punct::RParen) || self.is_punct_at(2, Punct::Dot))
+                !super::is_reserved_keyword(w) && self.is_type_name_end()
             }
-            TokenKind::QuotedIdent(_) => {
-                self.is_punct_at(2, Punct::RParen) || self.is_punct_at(2, Punct::Dot)
-            }
+            TokenKind::QuotedIdent(_) => self.is_type_name_end(),
             _ => false,
         }
+    }
+
+    /// After `( name`: true for `)` or `. name )`, a (possibly qualified) user type name.
+    fn is_type_name_end(&self) -> bool {
+        self.is_punct_at(2, Punct::RParen)
+            || (self.is_punct_at(2, Punct::Dot)
+                && self.is_ident_at(3)
+                && self.is_punct_at(4, Punct::RParen))
     }
 
     /// `(type) term`, `(a, b, ...)` or `(term)`.
@@ -529,6 +512,31 @@ impl Parser<'_> {
     pub(super) fn since(&self, start: Span) -> Span {
         start.to(self.prev_span())
     }
+}
+
+/// `-inner`, folded into the literal for numbers and durations.
+pub(super) fn negate(minus: Span, inner: Term) -> Term {
+    let span = minus.to(inner.span);
+    let kind = match inner.kind {
+        TermKind::Literal(Literal::Integer(s)) if !s.starts_with('-') => {
+            TermKind::Literal(Literal::Integer(format!("-{s}")))
+        }
+        TermKind::Literal(Literal::Float(s)) if !s.starts_with('-') => {
+            TermKind::Literal(Literal::Float(format!("-{s}")))
+        }
+        TermKind::Literal(Literal::Duration(s)) if !s.starts_with('-') => {
+            TermKind::Literal(Literal::Duration(format!("-{s}")))
+        }
+        TermKind::Literal(Literal::NaN) => TermKind::Literal(Literal::NaN),
+        TermKind::Literal(Literal::Infinity { negative }) => TermKind::Literal(Literal::Infinity {
+            negative: !negative,
+        }),
+        other => TermKind::Negate(Box::new(Term {
+            kind: other,
+            span: inner.span,
+        })),
+    };
+    Term { kind, span }
 }
 
 fn arithmetic(op: ArithmeticOp, left: Term, right: Term) -> Term {

@@ -683,3 +683,273 @@ fn trailing_semicolon_and_comments() {
     parse("/* leading */ SELECT * FROM t // end");
     assert!(parse_statement("SELECT * FROM t;;").is_err());
 }
+
+#[test]
+fn type_hints_versus_parenthesized_terms() {
+    let u = update(
+        "UPDATE t SET a = (ks.addr) {x: 1}, b = (ks.f(1)), c = (\"T\") ?, d = (1) WHERE k = 1",
+    );
+    assert!(matches!(
+        &u.assignments[0].op.term().kind,
+        TermKind::TypeHint {
+            ty: CqlType::UserDefined(UserTypeName {
+                keyspace: Some(_),
+                ..
+            }),
+            ..
+        }
+    ));
+    assert!(matches!(
+        &u.assignments[1].op.term().kind,
+        TermKind::FunctionCall { .. }
+    ));
+    assert!(matches!(
+        &u.assignments[2].op.term().kind,
+        TermKind::TypeHint { .. }
+    ));
+    assert_eq!(
+        u.assignments[3]
+            .op
+            .term()
+            .as_literal()
+            .and_then(Literal::to_i64),
+        Some(1)
+    );
+}
+
+#[test]
+fn literal_numeric_helpers() {
+    assert_eq!(Literal::Integer("-42".into()).to_i64(), Some(-42));
+    assert_eq!(
+        Literal::Integer("99999999999999999999".into()).to_i64(),
+        None
+    );
+    assert_eq!(Literal::Float("1.5e2".into()).to_f64(), Some(150.0));
+    assert!(Literal::NaN.to_f64().is_some_and(f64::is_nan));
+    assert_eq!(Literal::String("1".into()).to_i64(), None);
+}
+
+#[test]
+fn collection_element_and_slice_selectors() {
+    let text = "SELECT m['a'], s[1..2], m['b'..], l[..?] FROM t";
+    let s = select(text);
+    let Selection::Selectors(sel) = &s.selection else {
+        panic!()
+    };
+    assert!(matches!(&sel[0].expr.kind, SelectorKind::Element { .. }));
+    assert!(matches!(
+        &sel[1].expr.kind,
+        SelectorKind::Slice {
+            from: Some(_),
+            to: Some(_),
+            ..
+        }
+    ));
+    assert!(matches!(
+        &sel[2].expr.kind,
+        SelectorKind::Slice {
+            from: Some(_),
+            to: None,
+            ..
+        }
+    ));
+    assert!(matches!(
+        &sel[3].expr.kind,
+        SelectorKind::Slice {
+            from: None,
+            to: Some(_),
+            ..
+        }
+    ));
+    assert_eq!(slice(text, sel[1].span), "s[1..2]");
+    assert_eq!(parse(text).bind_markers().len(), 1);
+    assert_round_trip(text);
+}
+
+#[test]
+fn token_prints_bare() {
+    assert_eq!(
+        assert_round_trip("SELECT token(k) FROM t WHERE token(k) > token(?)"),
+        "SELECT token(k) FROM t WHERE token(k) > token(?)"
+    );
+}
+
+#[test]
+fn if_not_exists_on_update_is_explained() {
+    let text = "UPDATE t SET a = 1 WHERE k = 1 IF NOT EXISTS";
+    let e = err(text);
+    assert_eq!(slice(text, e.span), "IF NOT EXISTS");
+    assert!(e.message.contains("only valid on INSERT"), "{}", e.message);
+}
+
+#[test]
+fn single_column_tuple_relations_keep_their_parentheses() {
+    let text =
+        "SELECT * FROM t WHERE k = 1 AND (c) > (1) AND (c) IN ((2), (3)) AND (c, d) IN (?, (4, 5))";
+    let s = select(text);
+    assert!(
+        matches!(&s.where_clause[1].value, RelationValue::Term(Term { kind: TermKind::Tuple(v), .. }) if v.len() == 1)
+    );
+    assert!(
+        matches!(&s.where_clause[2].value, RelationValue::List(v) if matches!(&v[0].kind, TermKind::Tuple(t) if t.len() == 1))
+    );
+    assert!(
+        matches!(&s.where_clause[3].value, RelationValue::List(v) if matches!(v[0].kind, TermKind::BindMarker(_)))
+    );
+    assert_eq!(assert_round_trip(text), text);
+}
+
+#[test]
+fn selector_expressions_mixing_columns() {
+    let text = "SELECT a + 1, -b, (c * 2) - d, (int) e, (a, 1), [a, b], {a, 'x'}, {a: b}, 1 + 2, (1 + a) * 3, [1, 2] FROM t";
+    let s = select(text);
+    let Selection::Selectors(sel) = &s.selection else {
+        panic!()
+    };
+    assert!(matches!(
+        &sel[0].expr.kind,
+        SelectorKind::Arithmetic {
+            op: ArithmeticOp::Add,
+            ..
+        }
+    ));
+    assert!(matches!(&sel[1].expr.kind, SelectorKind::Negate(_)));
+    assert!(matches!(
+        &sel[2].expr.kind,
+        SelectorKind::Arithmetic {
+            op: ArithmeticOp::Sub,
+            ..
+        }
+    ));
+    assert!(matches!(
+        &sel[3].expr.kind,
+        SelectorKind::TypeHint {
+            ty: CqlType::Native(NativeType::Int),
+            ..
+        }
+    ));
+    assert!(matches!(&sel[4].expr.kind, SelectorKind::Tuple(v) if v.len() == 2));
+    assert!(matches!(&sel[5].expr.kind, SelectorKind::List(v) if v.len() == 2));
+    assert!(matches!(&sel[6].expr.kind, SelectorKind::Set(v) if v.len() == 2));
+    assert!(matches!(&sel[7].expr.kind, SelectorKind::Map(v) if v.len() == 1));
+    // Selectors made only of values stay terms.
+    assert!(matches!(
+        &sel[8].expr.kind,
+        SelectorKind::Term(Term {
+            kind: TermKind::Arithmetic { .. },
+            ..
+        })
+    ));
+    assert!(matches!(
+        &sel[9].expr.kind,
+        SelectorKind::Arithmetic {
+            op: ArithmeticOp::Mul,
+            ..
+        }
+    ));
+    assert!(matches!(
+        &sel[10].expr.kind,
+        SelectorKind::Term(Term {
+            kind: TermKind::List(_),
+            ..
+        })
+    ));
+    assert_eq!(slice(text, sel[2].span), "(c * 2) - d");
+    assert_round_trip(text);
+}
+
+#[test]
+fn selector_errors_point_at_the_furthest_token() {
+    let text = "SELECT (a + ) FROM t";
+    let e = err(text);
+    assert_eq!(slice(text, e.span), ")");
+}
+
+#[test]
+fn many_selectors_with_accesses_do_not_exhaust_the_depth() {
+    let selectors = vec!["u.f[1].g"; 300].join(", ");
+    let text = format!("SELECT {selectors} FROM t");
+    let s = select(&text);
+    assert!(matches!(s.selection, Selection::Selectors(ref v) if v.len() == 300));
+}
+
+#[test]
+fn worst_case_nesting_fits_in_a_small_stack() {
+    let n = 5000;
+    let cases = [
+        format!("SELECT {}a{} FROM t", "(".repeat(n), ")".repeat(n)),
+        format!("SELECT {}a{} FROM t", "[".repeat(n), "]".repeat(n)),
+        format!("SELECT {}a{} FROM t", "{".repeat(n), "}".repeat(n)),
+        format!("SELECT {}a FROM t", "-(".repeat(n)),
+        format!("SELECT {}a FROM t", "(int) ".repeat(n)),
+        format!("SELECT {}a{} FROM t", "f(".repeat(n), ")".repeat(n)),
+        format!("SELECT {}1{} FROM t", "(".repeat(n), ")".repeat(n)),
+        format!("SELECT a{} FROM t", "[1]".repeat(n)),
+        format!("SELECT a{} FROM t", " + a".repeat(n)),
+        format!(
+            "SELECT * FROM t WHERE a = {}1{}",
+            "{x: ".repeat(n),
+            "}".repeat(n)
+        ),
+        format!(
+            "SELECT * FROM t WHERE a = {}1{}",
+            "(".repeat(n),
+            ")".repeat(n)
+        ),
+        format!("SELECT * FROM t WHERE a = {}1", "(int) ".repeat(n)),
+        format!(
+            "SELECT * FROM t WHERE a = {}1{}",
+            "f(".repeat(n),
+            ")".repeat(n)
+        ),
+        format!(
+            "SELECT * FROM t WHERE {}a = 1{}",
+            "(".repeat(n),
+            ")".repeat(n)
+        ),
+        format!(
+            "UPDATE t SET a = {}1{} WHERE k = 1",
+            "{1: ".repeat(n),
+            "}".repeat(n)
+        ),
+        format!(
+            "CREATE TABLE t (a {}int{} PRIMARY KEY)",
+            "frozen<".repeat(n),
+            ">".repeat(n)
+        ),
+        format!(
+            "SELECT CAST({}a AS int{} FROM t",
+            "CAST(".repeat(n),
+            " AS int)".repeat(n)
+        ),
+    ];
+    // Less than the 2 MiB that test and tokio worker threads get.
+    let handle = std::thread::Builder::new()
+        .stack_size(1536 * 1024)
+        .spawn(move || {
+            for text in &cases {
+                assert!(parse_statement(text).is_err());
+            }
+        })
+        .unwrap();
+    assert!(handle.join().is_ok());
+}
+
+#[test]
+fn realistic_nesting_is_accepted() {
+    parse("CREATE TABLE t (k int PRIMARY KEY, v frozen<map<text, frozen<list<tuple<int, frozen<set<text>>>>>>>)");
+    parse("UPDATE t SET v = {'a': [(1, {'x', 'y'}), (2, {})], 'b': []} WHERE k = 1");
+    parse("SELECT toJson(CAST(max(a) AS text)), writetime(b), token(k) FROM t");
+    parse("SELECT * FROM t WHERE a = 1 + 2 * 3 - 4 / 5 % 6 + 7 + 8 + 9 + 10 + 11 + 12");
+}
+
+#[test]
+fn negations_print_without_starting_a_comment() {
+    for text in [
+        "UPDATE t SET a = - -5, b = -(-1.5), c = - -Infinity, d = -(-f()) WHERE k = 1",
+        "SELECT -2-b, - -a, -(-1) FROM t",
+    ] {
+        let printed = assert_round_trip(text);
+        assert!(!printed.contains("--"), "{printed}");
+    }
+}

@@ -28,7 +28,7 @@
 //! assert_eq!(map.replicas(Token(150)), [2, 0]);
 //! ```
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use super::replication::ReplicationStrategy;
@@ -129,57 +129,137 @@ struct DcQuota {
     rack_repeats_left: usize,
 }
 
+/// `NetworkTopologyStrategy` facts as small integers, so each walk indexes vectors instead of
+/// hashing datacenter and rack names.
+#[derive(Debug)]
+struct NtsLayout {
+    /// Per node index: its datacenter's quota slot and its `(datacenter, rack)` id; `None`
+    /// when its datacenter gets no replicas.
+    slots: Vec<Option<(usize, usize)>>,
+    /// Initial quota per replicated datacenter that has nodes.
+    quotas: Vec<DcQuota>,
+    /// Number of distinct `(datacenter, rack)` ids.
+    rack_ids: usize,
+}
+
+impl NtsLayout {
+    fn new(datacenters: &BTreeMap<String, usize>, nodes: &[NodeInfo], ring: &TokenRing) -> Self {
+        // Nodes and racks per DC, counting only nodes that own ring tokens (Cassandra's
+        // topology holds the token-owning endpoints).
+        let mut ring_nodes: Vec<usize> = ring.entries().iter().map(|e| e.1).collect();
+        ring_nodes.sort_unstable();
+        ring_nodes.dedup();
+        let mut dc_nodes: HashMap<&str, usize> = HashMap::new();
+        let mut dc_racks: HashMap<&str, HashSet<&str>> = HashMap::new();
+        for n in ring_nodes.iter().filter_map(|&i| nodes.get(i)) {
+            *dc_nodes.entry(n.datacenter.as_str()).or_default() += 1;
+            dc_racks
+                .entry(n.datacenter.as_str())
+                .or_default()
+                .insert(n.rack.as_str());
+        }
+        let mut slot_of: HashMap<&str, usize> = HashMap::new();
+        let mut quotas = Vec::new();
+        for (dc, &rf) in datacenters {
+            let count = dc_nodes.get(dc.as_str()).copied().unwrap_or(0);
+            let racks = dc_racks.get(dc.as_str()).map_or(0, HashSet::len);
+            if rf > 0 && count > 0 {
+                slot_of.insert(dc.as_str(), quotas.len());
+                quotas.push(DcQuota {
+                    rf_left: rf.min(count),
+                    rack_repeats_left: rf.saturating_sub(racks),
+                });
+            }
+        }
+        let mut rack_id: HashMap<(&str, &str), usize> = HashMap::new();
+        let slots = nodes
+            .iter()
+            .map(|n| {
+                let slot = *slot_of.get(n.datacenter.as_str())?;
+                let next = rack_id.len();
+                let rack = *rack_id
+                    .entry((n.datacenter.as_str(), n.rack.as_str()))
+                    .or_insert(next);
+                Some((slot, rack))
+            })
+            .collect();
+        NtsLayout {
+            slots,
+            quotas,
+            rack_ids: rack_id.len(),
+        }
+    }
+
+    /// Cassandra's walk: see the [module documentation](self).
+    fn replicas_from(&self, ring: &TokenRing, position: usize) -> Vec<usize> {
+        let mut quotas = self.quotas.clone();
+        let mut dcs_to_fill = quotas.len();
+        let mut seen_racks = vec![false; self.rack_ids];
+        let mut replicas: Vec<usize> = Vec::new();
+        for (_, node) in ring.walk_from(position) {
+            if dcs_to_fill == 0 {
+                break;
+            }
+            let Some(Some((slot, rack))) = self.slots.get(node).copied() else {
+                continue;
+            };
+            let Some(quota) = quotas.get_mut(slot) else {
+                continue;
+            };
+            if quota.rf_left == 0 || replicas.contains(&node) {
+                continue;
+            }
+            match seen_racks.get_mut(rack) {
+                Some(seen) if !*seen => *seen = true,
+                // A rack this DC already holds a replica on: accept only while repeats remain.
+                _ if quota.rack_repeats_left > 0 => quota.rack_repeats_left -= 1,
+                _ => continue,
+            }
+            replicas.push(node);
+            quota.rf_left -= 1;
+            if quota.rf_left == 0 {
+                dcs_to_fill -= 1;
+            }
+        }
+        replicas
+    }
+}
+
 /// What the walk needs to know, computed once per strategy.
-enum Placement<'a> {
+enum Placement {
     None,
     Simple {
         rf: usize,
+        node_count: usize,
     },
-    Everywhere,
-    NetworkTopology {
-        nodes: &'a [NodeInfo],
-        quotas: HashMap<&'a str, DcQuota>,
+    Everywhere {
+        ring_nodes: usize,
+        node_count: usize,
     },
+    NetworkTopology(NtsLayout),
 }
 
-impl<'a> Placement<'a> {
-    fn new(strategy: &'a ReplicationStrategy, nodes: &'a [NodeInfo], ring: &TokenRing) -> Self {
-        let ring_nodes: HashSet<usize> = ring.entries().iter().map(|e| e.1).collect();
+impl Placement {
+    fn new(strategy: &ReplicationStrategy, nodes: &[NodeInfo], ring: &TokenRing) -> Self {
+        let ring_nodes = || {
+            ring.entries()
+                .iter()
+                .map(|e| e.1)
+                .collect::<HashSet<_>>()
+                .len()
+        };
         match strategy {
             ReplicationStrategy::Local => Placement::None,
-            ReplicationStrategy::Everywhere => Placement::Everywhere,
+            ReplicationStrategy::Everywhere => Placement::Everywhere {
+                ring_nodes: ring_nodes(),
+                node_count: nodes.len(),
+            },
             ReplicationStrategy::Simple { replication_factor } => Placement::Simple {
-                rf: (*replication_factor).min(ring_nodes.len()),
+                rf: (*replication_factor).min(ring_nodes()),
+                node_count: nodes.len(),
             },
             ReplicationStrategy::NetworkTopology { datacenters } => {
-                // Nodes and racks per DC, counting only nodes that own ring tokens (Cassandra's
-                // topology holds the token-owning endpoints).
-                let mut dc_nodes: HashMap<&str, usize> = HashMap::new();
-                let mut dc_racks: HashMap<&str, HashSet<&str>> = HashMap::new();
-                for n in ring_nodes.iter().filter_map(|&i| nodes.get(i)) {
-                    *dc_nodes.entry(n.datacenter.as_str()).or_default() += 1;
-                    dc_racks
-                        .entry(n.datacenter.as_str())
-                        .or_default()
-                        .insert(n.rack.as_str());
-                }
-                let quotas = datacenters
-                    .iter()
-                    .filter_map(|(dc, &rf)| {
-                        let count = dc_nodes.get(dc.as_str()).copied().unwrap_or(0);
-                        let racks = dc_racks.get(dc.as_str()).map_or(0, HashSet::len);
-                        (rf > 0 && count > 0).then(|| {
-                            (
-                                dc.as_str(),
-                                DcQuota {
-                                    rf_left: rf.min(count),
-                                    rack_repeats_left: rf.saturating_sub(racks),
-                                },
-                            )
-                        })
-                    })
-                    .collect();
-                Placement::NetworkTopology { nodes, quotas }
+                Placement::NetworkTopology(NtsLayout::new(datacenters, nodes, ring))
             }
         }
     }
@@ -187,65 +267,41 @@ impl<'a> Placement<'a> {
     fn replicas_from(&self, ring: &TokenRing, position: usize) -> Vec<usize> {
         match self {
             Placement::None => Vec::new(),
-            Placement::Simple { rf } => distinct_owners(ring, position, *rf),
-            Placement::Everywhere => distinct_owners(ring, position, usize::MAX),
-            Placement::NetworkTopology { nodes, quotas } => {
-                network_topology(nodes, quotas.clone(), ring, position)
+            Placement::Simple { rf, node_count } => {
+                distinct_owners(ring, position, *rf, *node_count)
             }
+            // Stop once every node is seen instead of walking the whole ring each time.
+            Placement::Everywhere {
+                ring_nodes,
+                node_count,
+            } => distinct_owners(ring, position, *ring_nodes, *node_count),
+            Placement::NetworkTopology(layout) => layout.replicas_from(ring, position),
         }
     }
 }
 
-/// The first `limit` distinct owners clockwise from `position`.
-fn distinct_owners(ring: &TokenRing, position: usize, limit: usize) -> Vec<usize> {
+/// The first `limit` distinct owners clockwise from `position`; `node_count` bounds the node
+/// indexes (a bitmap replaces a linear `contains` when the limit is large).
+fn distinct_owners(
+    ring: &TokenRing,
+    position: usize,
+    limit: usize,
+    node_count: usize,
+) -> Vec<usize> {
     let mut out = Vec::new();
+    let mut seen = vec![false; node_count];
     for (_, node) in ring.walk_from(position) {
         if out.len() >= limit {
             break;
         }
-        if !out.contains(&node) {
-            out.push(node);
+        if let Some(s) = seen.get_mut(node) {
+            if !*s {
+                *s = true;
+                out.push(node);
+            }
         }
     }
     out
-}
-
-fn network_topology(
-    nodes: &[NodeInfo],
-    mut quotas: HashMap<&str, DcQuota>,
-    ring: &TokenRing,
-    position: usize,
-) -> Vec<usize> {
-    let mut dcs_to_fill = quotas.len();
-    let mut replicas: Vec<usize> = Vec::new();
-    let mut seen_racks: HashSet<(&str, &str)> = HashSet::new();
-    for (_, node) in ring.walk_from(position) {
-        if dcs_to_fill == 0 {
-            break;
-        }
-        let Some(info) = nodes.get(node) else {
-            continue;
-        };
-        let Some(quota) = quotas.get_mut(info.datacenter.as_str()) else {
-            continue;
-        };
-        if quota.rf_left == 0 || replicas.contains(&node) {
-            continue;
-        }
-        if !seen_racks.insert((info.datacenter.as_str(), info.rack.as_str())) {
-            // A rack this DC already holds a replica on: accept only while repeats remain.
-            if quota.rack_repeats_left == 0 {
-                continue;
-            }
-            quota.rack_repeats_left -= 1;
-        }
-        replicas.push(node);
-        quota.rf_left -= 1;
-        if quota.rf_left == 0 {
-            dcs_to_fill -= 1;
-        }
-    }
-    replicas
 }
 
 #[cfg(test)]

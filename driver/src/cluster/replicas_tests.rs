@@ -1,7 +1,7 @@
 //! Replica placement tests on hand-built rings; expected replicas are worked out by hand in
 //! the comments.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
 use super::*;
@@ -179,8 +179,8 @@ fn everywhere_and_local() {
 }
 
 /// A deterministic pseudo-random vnode ring: `count` nodes over `dcs` datacenters and
-/// `racks` racks, 16 tokens each.
-fn random_ring(count: usize, dcs: usize, racks: usize, seed: u64) -> Vec<NodeInfo> {
+/// `racks` racks per datacenter, `vnodes` tokens each.
+fn random_ring(count: usize, dcs: usize, racks: usize, vnodes: usize, seed: u64) -> Vec<NodeInfo> {
     let mut x = seed;
     let mut next = move || {
         x = x
@@ -190,7 +190,7 @@ fn random_ring(count: usize, dcs: usize, racks: usize, seed: u64) -> Vec<NodeInf
     };
     (0..count)
         .map(|i| {
-            let tokens: Vec<i64> = (0..16).map(|_| next()).collect();
+            let tokens: Vec<i64> = (0..vnodes).map(|_| next()).collect();
             node(
                 i,
                 &format!("dc{}", i % dcs),
@@ -203,7 +203,7 @@ fn random_ring(count: usize, dcs: usize, racks: usize, seed: u64) -> Vec<NodeInf
 
 #[test]
 fn precomputed_map_agrees_with_the_walk() {
-    let nodes = random_ring(9, 2, 2, 42);
+    let nodes = random_ring(9, 2, 2, 16, 42);
     let ring = TokenRing::new(&nodes);
     let strategies = [
         nts(&[("dc0", 3), ("dc1", 2)]),
@@ -229,7 +229,7 @@ fn precomputed_map_agrees_with_the_walk() {
 fn network_topology_with_one_rack_per_node_matches_simple_in_one_dc() {
     // With every node on its own rack, rack awareness never skips a node: NTS in a single
     // DC must place exactly like SimpleStrategy.
-    let nodes: Vec<_> = random_ring(6, 1, 1, 9)
+    let nodes: Vec<_> = random_ring(6, 1, 1, 16, 9)
         .into_iter()
         .enumerate()
         .map(|(i, mut n)| {
@@ -249,5 +249,81 @@ fn network_topology_with_one_rack_per_node_matches_simple_in_one_dc() {
     for (t, _) in ring.entries() {
         assert_eq!(a.replicas(*t), b.replicas(*t));
         assert_eq!(a.replicas(*t).len(), 3);
+    }
+}
+
+#[test]
+fn network_topology_on_a_large_vnode_ring_meets_every_quota_on_distinct_racks() {
+    // 30 nodes, 3 DCs of 10 nodes on 3 racks each, 64 vnodes per node: 1920 ranges.
+    let nodes = random_ring(30, 3, 3, 64, 2024);
+    let m = map(&nts(&[("dc0", 3), ("dc1", 2), ("dc2", 1)]), &nodes);
+    let ring = TokenRing::new(&nodes);
+    assert_eq!(ring.len(), 1920);
+    for (t, owner) in ring.entries() {
+        let replicas = m.replicas(*t);
+        assert_eq!(
+            replicas.first(),
+            Some(owner),
+            "the range's owner is its primary"
+        );
+        assert_eq!(replicas.len(), 6);
+        let distinct: HashSet<usize> = replicas.iter().copied().collect();
+        assert_eq!(distinct.len(), 6);
+        for (dc, rf) in [("dc0", 3), ("dc1", 2), ("dc2", 1)] {
+            let racks: HashSet<&str> = replicas
+                .iter()
+                .map(|&i| &nodes[i])
+                .filter(|n| n.datacenter == dc)
+                .map(|n| n.rack.as_str())
+                .collect();
+            // 3 racks per DC >= rf: every replica of a DC on its own rack.
+            assert_eq!(racks.len(), rf, "{dc} at {t}");
+        }
+    }
+}
+
+#[path = "replicas_vectors.rs"]
+mod vectors;
+
+fn python_topology() -> Vec<NodeInfo> {
+    vectors::NODES
+        .iter()
+        .map(|(i, dc, rack, tokens)| node(*i, dc, rack, tokens))
+        .collect()
+}
+
+#[test]
+fn network_topology_matches_the_python_driver() {
+    let nodes = python_topology();
+    let m = map(&nts(&[("dc1", 3), ("dc2", 3), ("dc3", 2)]), &nodes);
+    assert_eq!(vectors::NTS_REPLICAS.len(), 48);
+    for (token, expected) in vectors::NTS_REPLICAS {
+        let mut got = m.replicas(Token(*token)).to_vec();
+        got.sort_unstable();
+        assert_eq!(got, *expected, "token {token}");
+        // Tokens just after the previous ring token fall in the same range.
+        let mut inner = m.replicas(Token(token.wrapping_sub(1))).to_vec();
+        inner.sort_unstable();
+        if !vectors::NTS_REPLICAS
+            .iter()
+            .any(|(t, _)| *t == token.wrapping_sub(1))
+        {
+            assert_eq!(inner, *expected, "token {token} - 1");
+        }
+    }
+}
+
+#[test]
+fn simple_strategy_matches_the_python_driver() {
+    let nodes = python_topology();
+    let m = map(
+        &ReplicationStrategy::Simple {
+            replication_factor: 3,
+        },
+        &nodes,
+    );
+    assert_eq!(vectors::SIMPLE_REPLICAS.len(), 48);
+    for (token, expected) in vectors::SIMPLE_REPLICAS {
+        assert_eq!(m.replicas(Token(*token)), *expected, "token {token}");
     }
 }

@@ -29,7 +29,7 @@ use std::sync::Arc;
 use uuid::Uuid;
 
 use super::replicas::ReplicaMap;
-use super::replication::ReplicationStrategy;
+use super::replication::{ReplicationError, ReplicationStrategy};
 use super::ring::TokenRing;
 use super::token::Token;
 use super::topology::{NodeInfo, NodeState};
@@ -82,6 +82,43 @@ impl ClusterSnapshot {
         }
     }
 
+    /// Builds a snapshot from the `replication` maps of `system_schema.keyspaces`, as
+    /// [`new`](Self::new) does from parsed strategies. Keyspaces whose map cannot be parsed
+    /// (a custom strategy, say) get no replica map, so their requests are not token-aware;
+    /// they are returned with the reason, for the caller to log.
+    ///
+    /// ```
+    /// # use std::collections::HashMap;
+    /// # use ringbolt_driver::cluster::{snapshot::ClusterSnapshot, replication::ReplicationError};
+    /// let simple = HashMap::from([
+    ///     ("class".to_string(), "SimpleStrategy".to_string()),
+    ///     ("replication_factor".to_string(), "1".to_string()),
+    /// ]);
+    /// let custom = HashMap::from([("class".to_string(), "com.example.Custom".to_string())]);
+    /// let (snapshot, errors) = ClusterSnapshot::from_schema(
+    ///     Vec::new(),
+    ///     [("ks".to_string(), simple), ("odd".to_string(), custom)],
+    /// );
+    /// assert!(snapshot.replica_map("ks").is_some());
+    /// assert!(snapshot.replica_map("odd").is_none());
+    /// assert_eq!(errors.len(), 1);
+    /// assert_eq!(errors[0].0, "odd");
+    /// ```
+    pub fn from_schema(
+        nodes: Vec<NodeInfo>,
+        keyspaces: impl IntoIterator<Item = (String, HashMap<String, String>)>,
+    ) -> (ClusterSnapshot, Vec<(String, ReplicationError)>) {
+        let mut errors = Vec::new();
+        let mut parsed = Vec::new();
+        for (name, map) in keyspaces {
+            match ReplicationStrategy::from_replication_map(&map) {
+                Ok(strategy) => parsed.push((name, strategy)),
+                Err(e) => errors.push((name, e)),
+            }
+        }
+        (ClusterSnapshot::new(nodes, parsed), errors)
+    }
+
     /// The same snapshot with node `index` in `state` (ignored for an unknown index). Cheap:
     /// the ring and replica maps are shared.
     ///
@@ -99,6 +136,12 @@ impl ClusterSnapshot {
     }
 
     /// All nodes; their positions are the node indexes.
+    ///
+    /// ```
+    /// # use ringbolt_driver::cluster::{snapshot::ClusterSnapshot, topology::NodeInfo};
+    /// let n = NodeInfo::new(uuid::Uuid::nil(), "127.0.0.1:9042".parse().unwrap(), "dc1", "r1");
+    /// assert_eq!(ClusterSnapshot::new(vec![n], []).nodes().len(), 1);
+    /// ```
     pub fn nodes(&self) -> &[NodeInfo] {
         &self.nodes
     }
@@ -114,27 +157,55 @@ impl ClusterSnapshot {
     }
 
     /// A node's state, `None` for an unknown index.
+    ///
+    /// ```
+    /// # use ringbolt_driver::cluster::{snapshot::ClusterSnapshot, topology::{NodeInfo, NodeState}};
+    /// let n = NodeInfo::new(uuid::Uuid::nil(), "127.0.0.1:9042".parse().unwrap(), "dc1", "r1");
+    /// let s = ClusterSnapshot::new(vec![n], []);
+    /// assert_eq!((s.state(0), s.state(1)), (Some(NodeState::Unknown), None));
+    /// ```
     pub fn state(&self, index: usize) -> Option<NodeState> {
         self.states.get(index).copied()
     }
 
     /// Whether node `index` exists and may be put in a query plan (not down).
+    ///
+    /// ```
+    /// # use ringbolt_driver::cluster::{snapshot::ClusterSnapshot, topology::{NodeInfo, NodeState}};
+    /// let n = NodeInfo::new(uuid::Uuid::nil(), "127.0.0.1:9042".parse().unwrap(), "dc1", "r1");
+    /// let s = ClusterSnapshot::new(vec![n], []);
+    /// assert!(s.is_queryable(0));
+    /// assert!(!s.with_state(0, NodeState::Down).is_queryable(0));
+    /// ```
     pub fn is_queryable(&self, index: usize) -> bool {
         self.state(index).is_some_and(NodeState::may_be_queried)
     }
 
     /// The token ring.
+    ///
+    /// ```
+    /// # use ringbolt_driver::cluster::{snapshot::ClusterSnapshot, topology::NodeInfo};
+    /// let n = NodeInfo::new(uuid::Uuid::nil(), "127.0.0.1:9042".parse().unwrap(), "dc1", "r1")
+    ///     .with_tokens(vec![1, 2]);
+    /// assert_eq!(ClusterSnapshot::new(vec![n], []).ring().len(), 2);
+    /// ```
     pub fn ring(&self) -> &TokenRing {
         &self.ring
     }
 
     /// A keyspace's replica map, if its strategy was known.
+    ///
+    /// ```
+    /// # use ringbolt_driver::cluster::{snapshot::ClusterSnapshot, ReplicationStrategy};
+    /// let s = ClusterSnapshot::new(Vec::new(), [("ks".to_string(), ReplicationStrategy::Local)]);
+    /// assert_eq!(s.replica_map("ks").map(|m| m.strategy()), Some(&ReplicationStrategy::Local));
+    /// ```
     pub fn replica_map(&self, keyspace: &str) -> Option<&ReplicaMap> {
         self.keyspaces.get(keyspace).map(|m| &**m)
     }
 
     /// The replicas of `token` in `keyspace`, primary first; empty when the keyspace is
-    /// unknown or not token-routable.
+    /// unknown or not token-routable. See the [module example](self).
     pub fn replicas(&self, keyspace: &str, token: Token) -> &[usize] {
         self.replica_map(keyspace)
             .map_or(&[], |m| m.replicas(token))
@@ -155,16 +226,38 @@ impl ClusterSnapshot {
     }
 
     /// The node indexes of one datacenter (empty when it has no nodes).
+    ///
+    /// ```
+    /// # use ringbolt_driver::cluster::{snapshot::ClusterSnapshot, topology::NodeInfo};
+    /// let n = NodeInfo::new(uuid::Uuid::nil(), "127.0.0.1:9042".parse().unwrap(), "east", "r1");
+    /// let s = ClusterSnapshot::new(vec![n], []);
+    /// assert_eq!(s.datacenter_nodes("east"), [0]);
+    /// assert!(s.datacenter_nodes("west").is_empty());
+    /// ```
     pub fn datacenter_nodes(&self, datacenter: &str) -> &[usize] {
         self.datacenters.get(datacenter).map_or(&[], Vec::as_slice)
     }
 
     /// The index of the node with this `host_id`.
+    ///
+    /// ```
+    /// # use ringbolt_driver::cluster::{snapshot::ClusterSnapshot, topology::NodeInfo};
+    /// let id = uuid::Uuid::from_u128(9);
+    /// let n = NodeInfo::new(id, "127.0.0.1:9042".parse().unwrap(), "dc1", "r1");
+    /// assert_eq!(ClusterSnapshot::new(vec![n], []).find_by_host_id(id), Some(0));
+    /// ```
     pub fn find_by_host_id(&self, host_id: Uuid) -> Option<usize> {
         self.nodes.iter().position(|n| n.host_id == host_id)
     }
 
     /// The index of the node with this native address.
+    ///
+    /// ```
+    /// # use ringbolt_driver::cluster::{snapshot::ClusterSnapshot, topology::NodeInfo};
+    /// let addr = "127.0.0.1:9042".parse().unwrap();
+    /// let n = NodeInfo::new(uuid::Uuid::nil(), addr, "dc1", "r1");
+    /// assert_eq!(ClusterSnapshot::new(vec![n], []).find_by_address(addr), Some(0));
+    /// ```
     pub fn find_by_address(&self, address: SocketAddr) -> Option<usize> {
         self.nodes.iter().position(|n| n.address == address)
     }

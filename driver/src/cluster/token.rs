@@ -35,6 +35,11 @@ pub struct Token(pub i64);
 
 impl Token {
     /// The token of a serialized partition key (see [`murmur3_token`]).
+    ///
+    /// ```
+    /// # use ringbolt_driver::cluster::token::Token;
+    /// assert_eq!(Token::of(b"hello"), Token(-3758069500696749310));
+    /// ```
     pub fn of(routing_key: &[u8]) -> Token {
         Token(murmur3_token(routing_key))
     }
@@ -134,9 +139,16 @@ pub fn murmur3_token(key: &[u8]) -> i64 {
     h1 = fmix(h1);
     h2 = fmix(h2);
     h1 = h1.wrapping_add(h2);
-    match h1 as i64 {
-        i64::MIN => i64::MAX,
-        token => token,
+    normalize(h1 as i64)
+}
+
+/// Cassandra's `Murmur3Partitioner` reserves `i64::MIN` as the ring's minimum token; a hash
+/// equal to it becomes `i64::MAX`.
+fn normalize(hash: i64) -> i64 {
+    if hash == i64::MIN {
+        i64::MAX
+    } else {
+        hash
     }
 }
 
@@ -182,9 +194,10 @@ pub fn try_composite_routing_key(parts: &[&[u8]]) -> Result<Vec<u8>, RoutingKeyE
 
 /// The routing key of a multi-column partition key (see [`try_composite_routing_key`]).
 ///
-/// A component longer than 65,535 bytes cannot be encoded and Cassandra rejects such a key
-/// whatever node receives it; this function then returns an empty key, so the request is
-/// routed like one without a token and the server reports the error.
+/// A component longer than 65,535 bytes cannot be encoded, and Cassandra rejects such a key
+/// whatever node receives it. This function then returns an empty key (token 0), which still
+/// routes the request to some replica set so the server reports the error; use
+/// [`try_composite_routing_key`] to detect the case instead.
 ///
 /// ```
 /// use ringbolt_driver::cluster::token::composite_routing_key;
@@ -248,6 +261,13 @@ mod tests {
         assert!(composite_routing_key(&[&big]).is_empty());
         let max = vec![7u8; 65_535];
         assert_eq!(composite_routing_key(&[&max]).len(), 65_538);
+    }
+
+    #[test]
+    fn minimum_token_is_never_produced() {
+        assert_eq!(normalize(i64::MIN), i64::MAX);
+        assert_eq!(normalize(i64::MIN + 1), i64::MIN + 1);
+        assert_eq!(normalize(-1), -1);
     }
 
     #[test]

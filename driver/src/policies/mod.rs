@@ -9,14 +9,12 @@
 //!
 //! ```
 //! use ringbolt_driver::policies::retry::{gate, DefaultRetryPolicy, RequestFailure, RetryDecision, RetryPolicy};
-//! use ringbolt_driver::protocol::Consistency;
 //!
 //! let failure = RequestFailure::ServerError;
 //! let policy = DefaultRetryPolicy;
 //! // An idempotent statement moves to the next node; a non-idempotent one surfaces the error.
 //! assert_eq!(gate(policy.decide(&failure, 0, true), &failure, true), RetryDecision::RetryNextNode(None));
 //! assert_eq!(gate(policy.decide(&failure, 0, false), &failure, false), RetryDecision::Rethrow);
-//! # let _ = Consistency::One;
 //! ```
 
 pub mod load_balancing;
@@ -24,7 +22,7 @@ pub mod reconnection;
 pub mod retry;
 pub mod speculative;
 
-pub use load_balancing::{LoadBalancingPolicy, QueryPlan, RoutingInfo};
+pub use load_balancing::{LoadBalancingPolicy, NodeDistance, QueryPlan, RoutingInfo};
 pub use reconnection::ReconnectionPolicy;
 pub use retry::{RequestFailure, RetryDecision, RetryPolicy};
 pub use speculative::SpeculativeExecutionPolicy;

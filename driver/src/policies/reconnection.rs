@@ -67,6 +67,13 @@ impl Default for ExponentialReconnectionPolicy {
 
 impl ExponentialReconnectionPolicy {
     /// Doubling from `base` up to `max`, with 15 % jitter.
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// # use ringbolt_driver::policies::reconnection::ExponentialReconnectionPolicy;
+    /// let p = ExponentialReconnectionPolicy::new(Duration::from_millis(500), Duration::from_secs(30));
+    /// assert_eq!(p.raw_delay(1), Duration::from_secs(1));
+    /// ```
     pub fn new(base: Duration, max: Duration) -> Self {
         ExponentialReconnectionPolicy {
             base,
@@ -76,6 +83,13 @@ impl ExponentialReconnectionPolicy {
     }
 
     /// Sets the jitter fraction, clamped to `[0, 1]` (0 disables jitter).
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// # use ringbolt_driver::policies::reconnection::{ExponentialReconnectionPolicy, ReconnectionPolicy};
+    /// let p = ExponentialReconnectionPolicy::default().jitter(0.0);
+    /// assert_eq!(p.delay(0, &mut rand::thread_rng()), Duration::from_secs(1));
+    /// ```
     pub fn jitter(mut self, fraction: f64) -> Self {
         self.jitter = if fraction.is_nan() {
             0.0
@@ -130,6 +144,12 @@ pub struct ConstantReconnectionPolicy {
 
 impl ConstantReconnectionPolicy {
     /// Waits `delay` before each attempt.
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// # use ringbolt_driver::policies::reconnection::ConstantReconnectionPolicy;
+    /// assert_eq!(ConstantReconnectionPolicy::new(Duration::from_secs(1)).delay, Duration::from_secs(1));
+    /// ```
     pub fn new(delay: Duration) -> Self {
         ConstantReconnectionPolicy { delay }
     }

@@ -71,6 +71,13 @@ pub struct ConstantSpeculativeExecutionPolicy {
 
 impl ConstantSpeculativeExecutionPolicy {
     /// A policy waiting `delay` between executions, `max_executions` in total.
+    ///
+    /// ```
+    /// # use std::time::Duration;
+    /// # use ringbolt_driver::policies::speculative::ConstantSpeculativeExecutionPolicy;
+    /// let policy = ConstantSpeculativeExecutionPolicy::new(Duration::from_millis(100), 2);
+    /// assert_eq!(policy.max_executions, 2);
+    /// ```
     pub fn new(delay: Duration, max_executions: u32) -> Self {
         ConstantSpeculativeExecutionPolicy {
             delay,

@@ -1,1 +1,119 @@
-//! session layer: see the crate documentation.
+//! The [`Session`]: what applications talk to.
+//!
+//! Build one with [`Session::builder`], then run statements:
+//! - [`Session::query`] runs CQL text; with bind values it prepares the text first (cached per
+//!   session) so values are checked against the server's types;
+//! - [`Session::prepare`] and [`Session::execute`] for prepared statements;
+//! - [`Session::batch`] for a [`BatchStatement`];
+//! - [`Session::query_stream`] / [`Session::execute_stream`] for results of any size, one page
+//!   in memory at a time.
+//!
+//! Results are [`QueryResult`]s: typed rows through [`QueryResult::rows`], paging state,
+//! warnings, tracing id and [`QueryResult::was_applied`] for lightweight transactions.
+//!
+//! Every request runs in one execution loop (the `execute` module): it asks the node picker
+//! for a plan, makes attempts, re-prepares statements a node forgot, and asks a decision for
+//! each failure.
+
+mod batch;
+mod builder;
+mod config;
+mod db_error;
+mod errors;
+mod execute;
+mod ops;
+mod plan;
+mod prepared_cache;
+mod result;
+mod statement;
+mod stream;
+
+#[cfg(test)]
+mod tests;
+
+pub use batch::{BatchEntry, BatchStatement, BatchValues};
+pub use builder::SessionBuilder;
+pub use config::{ContactPoint, SessionConfig, DEFAULT_PORT};
+pub use db_error::DbError;
+pub use errors::{NewSessionError, PrepareError, QueryError, RowsError};
+pub use result::{QueryResult, TypedRows};
+pub use statement::{PagingState, PreparedStatement, SimpleStatement, StatementOptions};
+pub use stream::RowStream;
+
+use std::sync::{Arc, PoisonError, RwLock};
+
+use execute::{Decide, NoRetry};
+use plan::NodePicker;
+use prepared_cache::PreparedCache;
+
+/// A connected session. Cheap to clone; clones share connections and caches.
+#[derive(Clone)]
+pub struct Session {
+    inner: Arc<SessionInner>,
+}
+
+struct SessionInner {
+    config: SessionConfig,
+    picker: Arc<dyn NodePicker>,
+    decider: Arc<dyn Decide>,
+    prepared: PreparedCache,
+    keyspace: RwLock<Option<String>>,
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("config", &self.inner.config)
+            .field("keyspace", &self.keyspace())
+            .finish()
+    }
+}
+
+impl Session {
+    /// Starts building a session.
+    pub fn builder() -> SessionBuilder {
+        SessionBuilder::new()
+    }
+
+    pub(crate) fn from_parts(config: SessionConfig, picker: Arc<dyn NodePicker>) -> Session {
+        let keyspace = RwLock::new(config.keyspace.clone());
+        Session {
+            inner: Arc::new(SessionInner {
+                config,
+                picker,
+                decider: Arc::new(NoRetry),
+                prepared: PreparedCache::default(),
+                keyspace,
+            }),
+        }
+    }
+
+    /// The settings the session was built with.
+    pub fn config(&self) -> &SessionConfig {
+        &self.inner.config
+    }
+
+    /// The keyspace in use (from the configuration or the last `USE`).
+    pub fn keyspace(&self) -> Option<String> {
+        self.inner
+            .keyspace
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    fn set_keyspace(&self, keyspace: &str) {
+        *self
+            .inner
+            .keyspace
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = Some(keyspace.to_owned());
+    }
+
+    /// Closes every connection; requests in flight fail with a connection error.
+    pub async fn close(&self) {
+        for target in self.inner.picker.all() {
+            target.connection.close().await;
+        }
+    }
+}

@@ -1,31 +1,17 @@
-//! `list`, `set`, `map` and `vector`.
+//! `list`, `set` and `map`, and the Rust sequences that also fill a `vector`.
 //!
 //! Lists, sets and maps (protocol v3 and later) are an `[int]` count followed by `[bytes]`
-//! elements (maps: key then value). A vector has no count (its dimension is part of the type):
-//! elements of fixed-size types are written back to back, other elements each behind an
-//! `[unsigned vint]` length.
+//! elements (maps: key then value). Vectors are in [`super::vector`].
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::hash::{BuildHasher, Hash};
 
-use super::wire::{write_count, write_unsigned_vint, write_with_len, Cursor};
+use super::vector::{read_vector, write_vector};
+use super::wire::{write_count, write_with_len, Cursor};
 use super::{
     mismatch, DeserializeError, DeserializeValue, SerializeError, SerializeValue, TypeCheckError,
 };
 use crate::protocol::ColumnType;
-
-/// The serialized size of `typ` when every value has the same size, as vectors need it.
-pub fn fixed_len(typ: &ColumnType) -> Option<usize> {
-    match typ {
-        ColumnType::Boolean => Some(1),
-        ColumnType::Int | ColumnType::Float => Some(4),
-        ColumnType::Bigint | ColumnType::Counter | ColumnType::Double | ColumnType::Timestamp => {
-            Some(8)
-        }
-        ColumnType::Uuid | ColumnType::Timeuuid => Some(16),
-        _ => None,
-    }
-}
 
 /// Serializes one collection element (a `[bytes]`); unset is refused.
 pub(crate) fn write_element<T: SerializeValue + ?Sized>(
@@ -81,50 +67,6 @@ where
     })
 }
 
-/// Writes a vector of `dims` elements as a complete `[value]`.
-pub(crate) fn write_vector<'a, T: SerializeValue + ?Sized + 'a>(
-    elem: &ColumnType,
-    dims: u32,
-    items: impl ExactSizeIterator<Item = &'a T>,
-    out: &mut Vec<u8>,
-) -> Result<(), SerializeError> {
-    if u32::try_from(items.len()) != Ok(dims) {
-        return Err(SerializeError::Invalid {
-            cql_type: "vector",
-            reason: "the number of elements differs from the vector's dimension",
-        });
-    }
-    let fixed = fixed_len(elem);
-    write_with_len(out, |out| {
-        let mut scratch = Vec::new();
-        for item in items {
-            scratch.clear();
-            write_element(item, elem, &mut scratch)?;
-            let mut c = Cursor::new(&scratch, "vector");
-            let body = c
-                .read_bytes()
-                .ok()
-                .flatten()
-                .ok_or(SerializeError::Invalid {
-                    cql_type: "vector",
-                    reason: "vector elements cannot be null",
-                })?;
-            match fixed {
-                Some(n) if body.len() != n => {
-                    return Err(SerializeError::Invalid {
-                        cql_type: "vector",
-                        reason: "an element of a fixed-size type has the wrong size",
-                    })
-                }
-                Some(_) => {}
-                None => write_unsigned_vint(out, body.len() as u64),
-            }
-            out.extend_from_slice(body);
-        }
-        Ok(())
-    })
-}
-
 /// Reads a list or set body into `(count, iterator of element bytes)`.
 pub(crate) fn read_list<'a>(
     bytes: &'a [u8],
@@ -163,42 +105,6 @@ pub(crate) fn read_map(bytes: &[u8]) -> Result<(usize, ListIter<'_>), Deserializ
     Ok((n, ListIter { c, left }))
 }
 
-/// Reads a vector body of `dims` elements of `elem`, returning each element's bytes.
-pub(crate) fn read_vector<'a>(
-    elem: &ColumnType,
-    dims: u32,
-    bytes: &'a [u8],
-) -> Result<Vec<&'a [u8]>, DeserializeError> {
-    let mut c = Cursor::new(bytes, "vector");
-    let dims = usize::try_from(dims).map_err(|_| c.malformed("dimension too large"))?;
-    match fixed_len(elem) {
-        Some(size) => {
-            if dims.checked_mul(size) != Some(c.remaining()) {
-                return Err(c.malformed("length does not match dimension times element size"));
-            }
-            let mut items = Vec::with_capacity(dims);
-            for _ in 0..dims {
-                items.push(c.take(size)?);
-            }
-            Ok(items)
-        }
-        None => {
-            // Every element takes at least its one-byte length.
-            if dims > c.remaining() {
-                return Err(c.malformed("dimension exceeds the value's length"));
-            }
-            let mut items = Vec::with_capacity(dims);
-            for _ in 0..dims {
-                let len = c.read_unsigned_vint()?;
-                let len = usize::try_from(len).map_err(|_| c.malformed("element too large"))?;
-                items.push(c.take(len)?);
-            }
-            c.finish()?;
-            Ok(items)
-        }
-    }
-}
-
 fn is_sequence(typ: &ColumnType) -> Option<&ColumnType> {
     match typ {
         ColumnType::List(e) | ColumnType::Set(e) | ColumnType::Vector(e, _) => Some(e),
@@ -227,6 +133,12 @@ impl<T: SerializeValue> SerializeValue for [T] {
 impl<T: SerializeValue> SerializeValue for Vec<T> {
     fn serialize(&self, typ: &ColumnType, out: &mut Vec<u8>) -> Result<(), SerializeError> {
         serialize_sequence::<T, Vec<T>>(typ, self.iter(), out)
+    }
+}
+
+impl<T: SerializeValue, const N: usize> SerializeValue for [T; N] {
+    fn serialize(&self, typ: &ColumnType, out: &mut Vec<u8>) -> Result<(), SerializeError> {
+        serialize_sequence::<T, [T; N]>(typ, self.iter(), out)
     }
 }
 
@@ -313,6 +225,25 @@ impl<'frame, T: DeserializeValue<'frame>> DeserializeValue<'frame> for Vec<T> {
         let mut v = Vec::with_capacity(announced_len(typ, bytes));
         read_sequence(typ, bytes, |x| v.push(x))?;
         Ok(v)
+    }
+}
+
+impl<'frame, T: DeserializeValue<'frame>, const N: usize> DeserializeValue<'frame> for [T; N] {
+    fn type_check(typ: &ColumnType) -> Result<(), TypeCheckError> {
+        match is_sequence(typ) {
+            Some(e) => T::type_check(e),
+            None => Err(mismatch::<Self>(typ)),
+        }
+    }
+    fn deserialize(
+        typ: &ColumnType,
+        bytes: Option<&'frame [u8]>,
+    ) -> Result<Self, DeserializeError> {
+        let v = Vec::<T>::deserialize(typ, bytes)?;
+        <[T; N]>::try_from(v).map_err(|_| DeserializeError::Malformed {
+            cql_type: "list",
+            reason: "the number of elements differs from the array's length",
+        })
     }
 }
 
@@ -530,47 +461,31 @@ mod tests {
     }
 
     #[test]
-    fn vector_of_floats_golden() {
+    fn arrays() {
         let typ = ColumnType::Vector(Box::new(ColumnType::Float), 2);
-        let golden = vec![0, 0, 0, 8, 0x3f, 0x80, 0, 0, 0x40, 0, 0, 0];
-        assert_eq!(ser(&vec![1.0f32, 2.0], &typ), golden);
-        assert_eq!(de::<Vec<f32>>(&typ, &golden), Ok(vec![1.0, 2.0]));
-        let mut out = Vec::new();
-        assert!(vec![1.0f32].serialize(&typ, &mut out).is_err());
-        assert!(out.is_empty());
-        assert!(Vec::<f32>::deserialize(&typ, Some(&golden[4..10])).is_err());
+        assert_eq!(ser(&[1.0f32, 2.0], &typ), ser(&vec![1.0f32, 2.0], &typ));
+        assert_eq!(
+            de::<[f32; 2]>(&typ, &ser(&[1.0f32, 2.0], &typ)),
+            Ok([1.0, 2.0])
+        );
+        let l = list(ColumnType::Int);
+        assert!(de::<[i32; 3]>(&l, &ser(&[1i32, 2], &l)).is_err());
+        assert!(<[i32; 3]>::type_check(&ColumnType::Int).is_err());
     }
 
     #[test]
-    fn vector_of_text_uses_vint_lengths() {
-        let typ = ColumnType::Vector(Box::new(ColumnType::Text), 2);
-        let golden = vec![0, 0, 0, 5, 1, b'a', 2, b'b', b'c'];
-        assert_eq!(ser(&vec!["a", "bc"], &typ), golden);
-        assert_eq!(
-            de::<Vec<String>>(&typ, &golden),
-            Ok(vec!["a".into(), "bc".into()])
-        );
-        let long = "x".repeat(200);
-        let bytes = ser(&vec![long.as_str(), ""], &typ);
-        assert_eq!(&bytes[4..6], &[0x80, 200]);
-        assert_eq!(
-            de::<Vec<String>>(&typ, &bytes),
-            Ok(vec![long, String::new()])
-        );
-        // Trailing bytes and too few elements are errors.
-        assert!(Vec::<String>::deserialize(&typ, Some(&[1, b'a', 0, 9])).is_err());
-        assert!(Vec::<String>::deserialize(&typ, Some(&[1, b'a'])).is_err());
-    }
-
-    #[test]
-    fn vector_nulls_and_unset_refused() {
-        let typ = ColumnType::Vector(Box::new(ColumnType::Int), 1);
-        let mut out = Vec::new();
-        assert!(vec![None::<i32>].serialize(&typ, &mut out).is_err());
-        assert!(vec![Unset]
-            .serialize(&list(ColumnType::Int), &mut out)
-            .is_err());
-        assert!(out.is_empty());
+    fn unset_elements_refused() {
+        let mut out = vec![7];
+        let m = BTreeMap::from([(1i32, Unset)]);
+        let typ = ColumnType::Map(Box::new(ColumnType::Int), Box::new(ColumnType::Int));
+        assert!(matches!(
+            m.serialize(&typ, &mut out),
+            Err(SerializeError::Invalid {
+                cql_type: "collection",
+                ..
+            })
+        ));
+        assert_eq!(out, vec![7]);
     }
 
     #[test]

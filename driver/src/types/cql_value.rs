@@ -8,10 +8,12 @@
 //! `Bigint` and `Counter` both fit `bigint` and `counter`, `List`, `Set` and `Vector` fit any of the
 //! three collection kinds); [`CqlValue::Custom`] bytes and [`CqlValue::Empty`] fit every type.
 
-use super::collections::{read_list, read_map, read_vector, write_list, write_map, write_vector};
-use super::native::{check_text, check_uuid, exact, read_inet, read_text};
+use super::collections::{read_list, read_map, write_list, write_map};
+use super::native::{check_uuid, exact, read_inet};
 use super::numeric::{read_decimal, read_varint, varint_bytes, write_decimal};
 use super::temporal::{read_duration, write_duration};
+use super::text::{check_text, read_text};
+use super::vector::{read_vector, write_vector};
 use super::wire::{write_bytes, write_null, write_with_len, Cursor, MAX_NESTING_DEPTH};
 use super::{
     non_null, CqlValue, DeserializeError, DeserializeValue, SerializeError, SerializeValue,

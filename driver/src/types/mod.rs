@@ -5,6 +5,38 @@
 //! - [`SerializeRow`]: bind values for a statement's markers.
 //! - [`DeserializeRow`]: a result row, type-checked once per result set through a plan.
 //! - [`CqlValue`]: a dynamically typed value, for code that does not know types up front.
+//!
+//! | CQL type | Rust types |
+//! |---|---|
+//! | `tinyint`, `smallint`, `int`, `bigint` | `i8`, `i16`, `i32`, `i64` (also `counter`) |
+//! | `counter` | [`Counter`], `i64` |
+//! | `float`, `double`, `boolean` | `f32`, `f64`, `bool` |
+//! | `text`, `ascii` | `String`, `&str` (borrowed from the frame) |
+//! | `blob` | `Vec<u8>`, `&[u8]` (borrowed), `bytes::Bytes` |
+//! | `uuid`, `timeuuid` | `uuid::Uuid` (version 1 required to write a `timeuuid`) |
+//! | `timestamp` | `chrono::DateTime<Utc>`, [`CqlTimestamp`] |
+//! | `date` | `chrono::NaiveDate`, [`CqlDate`] |
+//! | `time` | `chrono::NaiveTime`, [`CqlTime`] |
+//! | `duration` | [`CqlDuration`] |
+//! | `inet` | `IpAddr`, `Ipv4Addr`, `Ipv6Addr` |
+//! | `varint`, `decimal` | `num_bigint::BigInt`, `bigdecimal::BigDecimal`, [`CqlVarint`], [`CqlDecimal`] |
+//! | `list`, `set`, `vector` | `Vec<T>`, `[T; N]`, `HashSet<T>`, `BTreeSet<T>` (sets and lists) |
+//! | `map` | `HashMap<K, V>`, `BTreeMap<K, V>` |
+//! | `tuple` | Rust tuples of 1 to 16 elements |
+//! | any, null | `Option<T>`; [`Unset`] leaves a column unchanged |
+//!
+//! ```
+//! use ringbolt_driver::protocol::ColumnType;
+//! use ringbolt_driver::types::{DeserializeValue, SerializeValue};
+//! let typ = ColumnType::List(Box::new(ColumnType::Text));
+//! let mut out = Vec::new();
+//! vec!["a", "bc"].serialize(&typ, &mut out).unwrap();
+//! // [value] length, [int] count, then each element as [bytes].
+//! assert_eq!(out, [0, 0, 0, 15, 0, 0, 0, 2, 0, 0, 0, 1, b'a', 0, 0, 0, 2, b'b', b'c']);
+//! Vec::<&str>::type_check(&typ).unwrap();
+//! let back = Vec::<&str>::deserialize(&typ, Some(&out[4..])).unwrap();
+//! assert_eq!(back, ["a", "bc"]);
+//! ```
 
 mod collections;
 mod cql_value;
@@ -13,15 +45,18 @@ mod native;
 mod numeric;
 mod row;
 mod temporal;
+mod text;
 mod tuple;
 mod value;
+mod vector;
 mod wire;
 mod wrappers;
 
-pub use collections::fixed_len;
 pub use cql_value::cql_value_from_bytes;
+pub use numeric::{CqlDecimal, CqlVarint};
 pub use row::Row;
 pub use value::{CqlDuration, CqlValue};
+pub use vector::fixed_len;
 pub use wire::MAX_NESTING_DEPTH;
 pub use wrappers::{Counter, CqlDate, CqlTime, CqlTimestamp, Unset};
 

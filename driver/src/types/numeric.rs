@@ -52,6 +52,119 @@ pub(crate) fn write_decimal(v: &BigDecimal, out: &mut Vec<u8>) -> Result<(), Ser
     })
 }
 
+/// A `varint` as its raw big-endian two's complement bytes, for code without `num-bigint`.
+///
+/// ```
+/// use ringbolt_driver::types::CqlVarint;
+/// assert_eq!(CqlVarint::from(128i64).as_bytes(), &[0x00, 0x80]);
+/// assert_eq!(CqlVarint::from(-129i64).as_bytes(), &[0xff, 0x7f]);
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CqlVarint(Vec<u8>);
+
+impl CqlVarint {
+    /// A varint from big-endian two's complement bytes, shortened to the minimal encoding;
+    /// `None` when `bytes` is empty.
+    pub fn from_signed_bytes_be(bytes: &[u8]) -> Option<CqlVarint> {
+        let first = *bytes.first()?;
+        let sign_byte = if first & 0x80 == 0 { 0x00 } else { 0xff };
+        // Drop leading sign bytes while the next byte still carries the same sign bit.
+        let mut start = 0;
+        while start + 1 < bytes.len()
+            && bytes.get(start) == Some(&sign_byte)
+            && bytes
+                .get(start + 1)
+                .is_some_and(|b| (b & 0x80) == (sign_byte & 0x80))
+        {
+            start += 1;
+        }
+        bytes.get(start..).map(|b| CqlVarint(b.to_vec()))
+    }
+
+    /// The minimal big-endian two's complement bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl From<i64> for CqlVarint {
+    fn from(v: i64) -> Self {
+        // Eight bytes are never empty.
+        CqlVarint::from_signed_bytes_be(&v.to_be_bytes()).unwrap_or(CqlVarint(vec![0]))
+    }
+}
+
+impl From<&BigInt> for CqlVarint {
+    fn from(v: &BigInt) -> Self {
+        CqlVarint(varint_bytes(v))
+    }
+}
+
+impl From<&CqlVarint> for BigInt {
+    fn from(v: &CqlVarint) -> Self {
+        BigInt::from_signed_bytes_be(&v.0)
+    }
+}
+
+/// A `decimal` as on the wire: `unscaled * 10^-scale`, for code without `bigdecimal`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct CqlDecimal {
+    /// The power of ten to divide by.
+    pub scale: i32,
+    /// The unscaled value.
+    pub unscaled: CqlVarint,
+}
+
+impl SerializeValue for CqlVarint {
+    fn serialize(&self, typ: &ColumnType, out: &mut Vec<u8>) -> Result<(), SerializeError> {
+        check::<CqlVarint>(typ, *typ == ColumnType::Varint)?;
+        write_bytes(out, &self.0)
+    }
+}
+
+impl<'frame> DeserializeValue<'frame> for CqlVarint {
+    fn type_check(typ: &ColumnType) -> Result<(), TypeCheckError> {
+        check::<CqlVarint>(typ, *typ == ColumnType::Varint)
+    }
+    fn deserialize(
+        _typ: &ColumnType,
+        bytes: Option<&'frame [u8]>,
+    ) -> Result<Self, DeserializeError> {
+        CqlVarint::from_signed_bytes_be(non_null(bytes)?).ok_or(DeserializeError::Malformed {
+            cql_type: "varint",
+            reason: "a varint has at least one byte",
+        })
+    }
+}
+
+impl SerializeValue for CqlDecimal {
+    fn serialize(&self, typ: &ColumnType, out: &mut Vec<u8>) -> Result<(), SerializeError> {
+        check::<CqlDecimal>(typ, *typ == ColumnType::Decimal)?;
+        write_with_len(out, |out| {
+            out.extend_from_slice(&self.scale.to_be_bytes());
+            out.extend_from_slice(&self.unscaled.0);
+            Ok(())
+        })
+    }
+}
+
+impl<'frame> DeserializeValue<'frame> for CqlDecimal {
+    fn type_check(typ: &ColumnType) -> Result<(), TypeCheckError> {
+        check::<CqlDecimal>(typ, *typ == ColumnType::Decimal)
+    }
+    fn deserialize(
+        _typ: &ColumnType,
+        bytes: Option<&'frame [u8]>,
+    ) -> Result<Self, DeserializeError> {
+        let mut c = Cursor::new(non_null(bytes)?, "decimal");
+        let scale = c.read_int()?;
+        let rest = c.take(c.remaining())?;
+        let unscaled = CqlVarint::from_signed_bytes_be(rest)
+            .ok_or_else(|| c.malformed("the unscaled value is missing"))?;
+        Ok(CqlDecimal { scale, unscaled })
+    }
+}
+
 impl SerializeValue for BigInt {
     fn serialize(&self, typ: &ColumnType, out: &mut Vec<u8>) -> Result<(), SerializeError> {
         check::<BigInt>(typ, *typ == ColumnType::Varint)?;
@@ -135,6 +248,60 @@ mod tests {
             Ok(BigInt::from(-1))
         );
         assert!(BigInt::deserialize(&ColumnType::Varint, Some(&[])).is_err());
+    }
+
+    #[test]
+    fn raw_varint_and_decimal() {
+        for v in [0i64, 1, 127, 128, 129, -1, -128, -129, i64::MIN, i64::MAX] {
+            let raw = CqlVarint::from(v);
+            assert_eq!(
+                raw.as_bytes(),
+                varint_bytes(&BigInt::from(v)).as_slice(),
+                "{v}"
+            );
+            assert_eq!(
+                ser(&raw, &ColumnType::Varint),
+                ser(&BigInt::from(v), &ColumnType::Varint)
+            );
+            assert_eq!(BigInt::from(&raw), BigInt::from(v));
+        }
+        assert_eq!(
+            CqlVarint::from_signed_bytes_be(&[0, 0, 0x80])
+                .unwrap()
+                .as_bytes(),
+            &[0, 0x80]
+        );
+        assert_eq!(
+            CqlVarint::from_signed_bytes_be(&[0xff, 0xff, 0x7f])
+                .unwrap()
+                .as_bytes(),
+            &[0xff, 0x7f]
+        );
+        assert_eq!(
+            CqlVarint::from_signed_bytes_be(&[0xff, 0x80])
+                .unwrap()
+                .as_bytes(),
+            &[0x80]
+        );
+        assert_eq!(CqlVarint::from_signed_bytes_be(&[]), None);
+        assert_eq!(
+            de::<CqlVarint>(&ColumnType::Varint, &[0, 0, 0, 2, 0, 5]),
+            Ok(CqlVarint::from(5))
+        );
+        let d = CqlDecimal {
+            scale: 1,
+            unscaled: CqlVarint::from(15),
+        };
+        assert_eq!(
+            ser(&d, &ColumnType::Decimal),
+            vec![0, 0, 0, 5, 0, 0, 0, 1, 0x0f]
+        );
+        assert_eq!(
+            de::<CqlDecimal>(&ColumnType::Decimal, &[0, 0, 0, 5, 0, 0, 0, 1, 0x0f]),
+            Ok(d)
+        );
+        assert!(CqlDecimal::deserialize(&ColumnType::Decimal, Some(&[0, 0, 0, 1])).is_err());
+        assert!(CqlVarint::type_check(&ColumnType::Int).is_err());
     }
 
     #[test]

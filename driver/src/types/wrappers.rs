@@ -1,5 +1,6 @@
 //! Null, unset, references and the newtypes that pick one CQL type for a plain number.
 
+use std::borrow::Cow;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -90,6 +91,12 @@ impl<T: SerializeValue + ?Sized> SerializeValue for Arc<T> {
 impl<T: SerializeValue + ?Sized> SerializeValue for Rc<T> {
     fn serialize(&self, typ: &ColumnType, out: &mut Vec<u8>) -> Result<(), SerializeError> {
         (**self).serialize(typ, out)
+    }
+}
+
+impl<T: SerializeValue + ToOwned + ?Sized> SerializeValue for Cow<'_, T> {
+    fn serialize(&self, typ: &ColumnType, out: &mut Vec<u8>) -> Result<(), SerializeError> {
+        self.as_ref().serialize(typ, out)
     }
 }
 

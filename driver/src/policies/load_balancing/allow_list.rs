@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 use std::net::SocketAddr;
 
-use super::{LoadBalancingPolicy, QueryPlan, RoutingInfo};
+use super::{LoadBalancingPolicy, NodeDistance, QueryPlan, RoutingInfo};
 use crate::cluster::ClusterSnapshot;
 
 /// Wraps a policy and drops from its plans every node whose native address is not listed.
@@ -29,6 +29,14 @@ pub struct AllowListPolicy<P> {
 
 impl<P: LoadBalancingPolicy> AllowListPolicy<P> {
     /// Restricts `inner` to the nodes at `allowed` addresses.
+    ///
+    /// ```
+    /// # use ringbolt_driver::policies::load_balancing::{AllowListPolicy, DefaultLoadBalancingPolicy};
+    /// let policy = AllowListPolicy::new(
+    ///     DefaultLoadBalancingPolicy::new(),
+    ///     ["10.0.0.1:9042".parse().unwrap(), "10.0.0.2:9042".parse().unwrap()],
+    /// );
+    /// ```
     pub fn new(inner: P, allowed: impl IntoIterator<Item = SocketAddr>) -> AllowListPolicy<P> {
         AllowListPolicy {
             inner,
@@ -37,6 +45,14 @@ impl<P: LoadBalancingPolicy> AllowListPolicy<P> {
     }
 
     /// Whether node `index` of `cluster` is allowed.
+    ///
+    /// ```
+    /// # use ringbolt_driver::cluster::{ClusterSnapshot, NodeInfo};
+    /// # use ringbolt_driver::policies::load_balancing::{AllowListPolicy, RoundRobinPolicy};
+    /// let addr = "10.0.0.1:9042".parse().unwrap();
+    /// let cluster = ClusterSnapshot::new(vec![NodeInfo::new(uuid::Uuid::nil(), addr, "dc1", "r1")], []);
+    /// assert!(AllowListPolicy::new(RoundRobinPolicy::new(), [addr]).allows(&cluster, 0));
+    /// ```
     pub fn allows(&self, cluster: &ClusterSnapshot, index: usize) -> bool {
         cluster
             .node(index)
@@ -51,5 +67,14 @@ impl<P: LoadBalancingPolicy> LoadBalancingPolicy for AllowListPolicy<P> {
             .into_iter()
             .filter(|&i| self.allows(cluster, i))
             .collect()
+    }
+
+    /// `Ignored` for nodes not listed, else the inner policy's distance.
+    fn distance(&self, cluster: &ClusterSnapshot, index: usize) -> NodeDistance {
+        if self.allows(cluster, index) {
+            self.inner.distance(cluster, index)
+        } else {
+            NodeDistance::Ignored
+        }
     }
 }

@@ -1,7 +1,7 @@
 //! The default policy: token-aware and datacenter-aware.
 
 use super::rng::{Rotation, Shuffler};
-use super::{targeted_plan, LoadBalancingPolicy, QueryPlan, RoutingInfo};
+use super::{targeted_plan, LoadBalancingPolicy, NodeDistance, QueryPlan, RoutingInfo};
 use crate::cluster::ClusterSnapshot;
 
 /// Token-aware, datacenter-aware load balancing; the driver's default.
@@ -47,6 +47,11 @@ impl Default for DefaultLoadBalancingPolicy {
 
 impl DefaultLoadBalancingPolicy {
     /// Token-aware, no local datacenter, no remote nodes, busy threshold 128.
+    ///
+    /// ```
+    /// # use ringbolt_driver::policies::load_balancing::DefaultLoadBalancingPolicy;
+    /// let policy = DefaultLoadBalancingPolicy::new();
+    /// ```
     pub fn new() -> DefaultLoadBalancingPolicy {
         DefaultLoadBalancingPolicy {
             local_datacenter: None,
@@ -60,18 +65,33 @@ impl DefaultLoadBalancingPolicy {
     }
 
     /// The datacenter this application runs next to.
+    ///
+    /// ```
+    /// # use ringbolt_driver::policies::load_balancing::DefaultLoadBalancingPolicy;
+    /// let policy = DefaultLoadBalancingPolicy::new().local_datacenter("eu-west");
+    /// ```
     pub fn local_datacenter(mut self, datacenter: impl Into<String>) -> Self {
         self.local_datacenter = Some(datacenter.into());
         self
     }
 
     /// Whether replicas of the request's token go first (default true).
+    ///
+    /// ```
+    /// # use ringbolt_driver::policies::load_balancing::DefaultLoadBalancingPolicy;
+    /// let policy = DefaultLoadBalancingPolicy::new().token_aware(false);
+    /// ```
     pub fn token_aware(mut self, enabled: bool) -> Self {
         self.token_aware = enabled;
         self
     }
 
     /// How many nodes of each remote datacenter a plan may end with (default 0: none).
+    ///
+    /// ```
+    /// # use ringbolt_driver::policies::load_balancing::DefaultLoadBalancingPolicy;
+    /// let policy = DefaultLoadBalancingPolicy::new().local_datacenter("dc1").max_nodes_per_remote_dc(2);
+    /// ```
     pub fn max_nodes_per_remote_dc(mut self, count: usize) -> Self {
         self.max_nodes_per_remote_dc = count;
         self
@@ -80,6 +100,14 @@ impl DefaultLoadBalancingPolicy {
     /// Whether remote nodes may serve `LOCAL_*` consistencies too (default false: such a
     /// request would be evaluated against the remote datacenter's replicas, which is rarely
     /// what the application meant).
+    ///
+    /// ```
+    /// # use ringbolt_driver::policies::load_balancing::DefaultLoadBalancingPolicy;
+    /// let policy = DefaultLoadBalancingPolicy::new()
+    ///     .local_datacenter("dc1")
+    ///     .max_nodes_per_remote_dc(1)
+    ///     .allow_remote_dcs_for_local_consistency(true);
+    /// ```
     pub fn allow_remote_dcs_for_local_consistency(mut self, allow: bool) -> Self {
         self.allow_remote_for_local_consistency = allow;
         self
@@ -87,12 +115,22 @@ impl DefaultLoadBalancingPolicy {
 
     /// In-flight requests from which a replica counts as busy and moves behind the idle
     /// replicas (default 128).
+    ///
+    /// ```
+    /// # use ringbolt_driver::policies::load_balancing::DefaultLoadBalancingPolicy;
+    /// let policy = DefaultLoadBalancingPolicy::new().busy_threshold(32);
+    /// ```
     pub fn busy_threshold(mut self, in_flight: usize) -> Self {
         self.busy_threshold = in_flight;
         self
     }
 
     /// Makes the replica shuffles reproducible (tests, simulations).
+    ///
+    /// ```
+    /// # use ringbolt_driver::policies::load_balancing::DefaultLoadBalancingPolicy;
+    /// let policy = DefaultLoadBalancingPolicy::new().with_seed(42);
+    /// ```
     pub fn with_seed(mut self, seed: u64) -> Self {
         self.shuffler = Shuffler::new(seed);
         self
@@ -207,5 +245,19 @@ impl LoadBalancingPolicy for DefaultLoadBalancingPolicy {
             }
         }
         QueryPlan::from(plan.nodes)
+    }
+
+    /// Local datacenter nodes are `Local`; remote ones `Remote` when plans may include them
+    /// (`max_nodes_per_remote_dc > 0`), else `Ignored`; unknown indexes `Ignored`.
+    fn distance(&self, cluster: &ClusterSnapshot, index: usize) -> NodeDistance {
+        if cluster.node(index).is_none() {
+            NodeDistance::Ignored
+        } else if self.is_local(cluster, index) {
+            NodeDistance::Local
+        } else if self.max_nodes_per_remote_dc > 0 {
+            NodeDistance::Remote
+        } else {
+            NodeDistance::Ignored
+        }
     }
 }

@@ -143,16 +143,32 @@ impl QueryPlan {
     }
 
     /// How many nodes the plan holds.
+    ///
+    /// ```
+    /// # use ringbolt_driver::policies::QueryPlan;
+    /// assert_eq!(QueryPlan::from(vec![4, 1]).len(), 2);
+    /// ```
     pub fn len(&self) -> usize {
         self.nodes.len()
     }
 
     /// Whether the plan is empty (no node may be tried: the request fails at once).
+    ///
+    /// ```
+    /// # use ringbolt_driver::policies::QueryPlan;
+    /// assert!(QueryPlan::default().is_empty());
+    /// ```
     pub fn is_empty(&self) -> bool {
         self.nodes.is_empty()
     }
 
     /// Iterates the node indexes in order.
+    ///
+    /// ```
+    /// # use ringbolt_driver::policies::QueryPlan;
+    /// let plan: QueryPlan = [3, 1].into_iter().collect();
+    /// assert_eq!(plan.iter().collect::<Vec<_>>(), [3, 1]);
+    /// ```
     pub fn iter(&self) -> std::iter::Copied<std::slice::Iter<'_, usize>> {
         self.nodes.iter().copied()
     }
@@ -180,6 +196,33 @@ impl IntoIterator for QueryPlan {
     }
 }
 
+/// How far a node is from this application, as a load-balancing policy sees it; the pool
+/// sizes its connections by distance.
+///
+/// ```
+/// use ringbolt_driver::cluster::{ClusterSnapshot, NodeInfo};
+/// use ringbolt_driver::policies::load_balancing::{DefaultLoadBalancingPolicy, LoadBalancingPolicy, NodeDistance};
+///
+/// let nodes = ["dc1", "dc2"]
+///     .iter()
+///     .enumerate()
+///     .map(|(i, dc)| NodeInfo::new(uuid::Uuid::from_u128(i as u128), ([127, 0, 0, i as u8 + 1], 9042).into(), *dc, "r1"))
+///     .collect();
+/// let cluster = ClusterSnapshot::new(nodes, []);
+/// let policy = DefaultLoadBalancingPolicy::new().local_datacenter("dc1");
+/// assert_eq!(policy.distance(&cluster, 0), NodeDistance::Local);
+/// assert_eq!(policy.distance(&cluster, 1), NodeDistance::Ignored); // no remote nodes planned
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NodeDistance {
+    /// A node the policy plans first (the local datacenter): a full pool.
+    Local,
+    /// A node the policy may plan as a fallback (a remote datacenter): a small pool.
+    Remote,
+    /// A node the policy never plans: no connections.
+    Ignored,
+}
+
 /// Chooses the nodes a request tries. Implementations are pure: they read the request, the
 /// snapshot and their own counters, and return a plan.
 ///
@@ -198,17 +241,29 @@ impl IntoIterator for QueryPlan {
 pub trait LoadBalancingPolicy: Send + Sync {
     /// The query plan for one request.
     fn plan(&self, request: &RoutingInfo<'_>, cluster: &ClusterSnapshot) -> QueryPlan;
+
+    /// How far node `index` is; by default every node is [`NodeDistance::Local`].
+    fn distance(&self, cluster: &ClusterSnapshot, index: usize) -> NodeDistance {
+        let _ = (cluster, index);
+        NodeDistance::Local
+    }
 }
 
 impl<P: LoadBalancingPolicy + ?Sized> LoadBalancingPolicy for Arc<P> {
     fn plan(&self, request: &RoutingInfo<'_>, cluster: &ClusterSnapshot) -> QueryPlan {
         (**self).plan(request, cluster)
     }
+    fn distance(&self, cluster: &ClusterSnapshot, index: usize) -> NodeDistance {
+        (**self).distance(cluster, index)
+    }
 }
 
 impl<P: LoadBalancingPolicy + ?Sized> LoadBalancingPolicy for Box<P> {
     fn plan(&self, request: &RoutingInfo<'_>, cluster: &ClusterSnapshot) -> QueryPlan {
         (**self).plan(request, cluster)
+    }
+    fn distance(&self, cluster: &ClusterSnapshot, index: usize) -> NodeDistance {
+        (**self).distance(cluster, index)
     }
 }
 

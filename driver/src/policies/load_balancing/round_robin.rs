@@ -2,7 +2,7 @@
 
 use super::default::DefaultLoadBalancingPolicy;
 use super::rng::Rotation;
-use super::{targeted_plan, LoadBalancingPolicy, QueryPlan, RoutingInfo};
+use super::{targeted_plan, LoadBalancingPolicy, NodeDistance, QueryPlan, RoutingInfo};
 use crate::cluster::ClusterSnapshot;
 
 /// Every node that is not down, starting one further at each request; ignores datacenters
@@ -29,6 +29,11 @@ pub struct RoundRobinPolicy {
 
 impl RoundRobinPolicy {
     /// A policy starting at node 0.
+    ///
+    /// ```
+    /// # use ringbolt_driver::policies::load_balancing::RoundRobinPolicy;
+    /// let policy = RoundRobinPolicy::new();
+    /// ```
     pub fn new() -> RoundRobinPolicy {
         RoundRobinPolicy::default()
     }
@@ -66,6 +71,11 @@ pub struct DcAwareRoundRobinPolicy {
 
 impl DcAwareRoundRobinPolicy {
     /// Round robin over `local_datacenter`, no remote nodes.
+    ///
+    /// ```
+    /// # use ringbolt_driver::policies::load_balancing::DcAwareRoundRobinPolicy;
+    /// let policy = DcAwareRoundRobinPolicy::new("dc1");
+    /// ```
     pub fn new(local_datacenter: impl Into<String>) -> DcAwareRoundRobinPolicy {
         DcAwareRoundRobinPolicy {
             inner: DefaultLoadBalancingPolicy::new()
@@ -75,12 +85,24 @@ impl DcAwareRoundRobinPolicy {
     }
 
     /// How many nodes of each remote datacenter a plan may end with (default 0).
+    ///
+    /// ```
+    /// # use ringbolt_driver::policies::load_balancing::DcAwareRoundRobinPolicy;
+    /// let policy = DcAwareRoundRobinPolicy::new("dc1").max_nodes_per_remote_dc(2);
+    /// ```
     pub fn max_nodes_per_remote_dc(mut self, count: usize) -> Self {
         self.inner = self.inner.max_nodes_per_remote_dc(count);
         self
     }
 
     /// Whether remote nodes may serve `LOCAL_*` consistencies (default false).
+    ///
+    /// ```
+    /// # use ringbolt_driver::policies::load_balancing::DcAwareRoundRobinPolicy;
+    /// let policy = DcAwareRoundRobinPolicy::new("dc1")
+    ///     .max_nodes_per_remote_dc(1)
+    ///     .allow_remote_dcs_for_local_consistency(true);
+    /// ```
     pub fn allow_remote_dcs_for_local_consistency(mut self, allow: bool) -> Self {
         self.inner = self.inner.allow_remote_dcs_for_local_consistency(allow);
         self
@@ -90,5 +112,9 @@ impl DcAwareRoundRobinPolicy {
 impl LoadBalancingPolicy for DcAwareRoundRobinPolicy {
     fn plan(&self, request: &RoutingInfo<'_>, cluster: &ClusterSnapshot) -> QueryPlan {
         self.inner.plan(request, cluster)
+    }
+
+    fn distance(&self, cluster: &ClusterSnapshot, index: usize) -> NodeDistance {
+        self.inner.distance(cluster, index)
     }
 }

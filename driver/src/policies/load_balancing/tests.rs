@@ -284,3 +284,24 @@ fn plans_never_repeat_a_node() {
     let s = p.plan(&request(Consistency::One), &c);
     assert_eq!(s.as_slice()[0], 5);
 }
+
+#[test]
+fn distances_follow_the_plans() {
+    let c = cluster();
+    let local_only = default_policy();
+    assert_eq!(local_only.distance(&c, 0), NodeDistance::Local);
+    assert_eq!(local_only.distance(&c, 4), NodeDistance::Ignored);
+    assert_eq!(local_only.distance(&c, 99), NodeDistance::Ignored);
+    let with_remote = default_policy().max_nodes_per_remote_dc(1);
+    assert_eq!(with_remote.distance(&c, 3), NodeDistance::Local);
+    assert_eq!(with_remote.distance(&c, 7), NodeDistance::Remote);
+    let dc_aware = DcAwareRoundRobinPolicy::new("dc2").max_nodes_per_remote_dc(1);
+    assert_eq!(dc_aware.distance(&c, 4), NodeDistance::Local);
+    assert_eq!(dc_aware.distance(&c, 0), NodeDistance::Remote);
+    assert_eq!(RoundRobinPolicy::new().distance(&c, 7), NodeDistance::Local);
+    let allow = AllowListPolicy::new(with_remote, ["127.0.0.8:9042".parse().unwrap()]);
+    assert_eq!(allow.distance(&c, 7), NodeDistance::Remote);
+    assert_eq!(allow.distance(&c, 0), NodeDistance::Ignored);
+    let shared: std::sync::Arc<dyn LoadBalancingPolicy> = std::sync::Arc::new(allow);
+    assert_eq!(shared.distance(&c, 7), NodeDistance::Remote);
+}

@@ -1,0 +1,157 @@
+//! The tasks behind a connection: a reader that routes answers by stream id, a writer that
+//! coalesces queued frames into few write calls, and a heartbeat.
+
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Duration;
+
+use bytes::BytesMut;
+use tokio::io::{AsyncReadExt, AsyncWriteExt, ReadHalf, WriteHalf};
+use tokio::sync::{mpsc, watch};
+
+use super::error::ConnectionError;
+use super::framing::{FrameReader, FrameWriter};
+use super::shared::Shared;
+use super::stream_ids::Completion;
+use super::transport::BoxStream;
+use crate::protocol::frame::decode_response;
+use crate::protocol::request::{Options, Request};
+use crate::protocol::response::Response;
+
+/// Stop gathering frames into one write once this many bytes are pending.
+const MAX_WRITE_BATCH: usize = 1 << 20;
+
+/// Reads frames until the socket ends or the connection closes, then fails all waiters.
+pub(crate) async fn run_reader(
+    shared: Arc<Shared>,
+    mut read: ReadHalf<BoxStream>,
+    mut frames: FrameReader,
+    mut input: BytesMut,
+    done: watch::Sender<bool>,
+) {
+    let mut shutdown = shared.shutdown_signal();
+    let reason = 'read: loop {
+        loop {
+            match frames.next_frame(&mut input) {
+                Ok(Some((header, body))) => {
+                    let decoded = decode_response(&header, body).map_err(ConnectionError::Protocol);
+                    dispatch(&shared, header.stream, decoded);
+                }
+                Ok(None) => break,
+                Err(e) => break 'read ConnectionError::Protocol(e),
+            }
+        }
+        if input.capacity() - input.len() < 4096 {
+            input.reserve(16 * 1024);
+        }
+        tokio::select! {
+            read = read.read_buf(&mut input) => match read {
+                Ok(0) => break ConnectionError::closed("the server closed the connection"),
+                Ok(_) => shared.activity.touch(),
+                Err(e) => break ConnectionError::io(e),
+            },
+            _ = shutdown.wait_for(|closing| *closing) => {
+                break ConnectionError::closed("the connection was closed");
+            }
+        }
+    };
+    shared.close_with(reason);
+    shared.fail_waiters();
+    done.send_replace(true);
+}
+
+fn dispatch(
+    shared: &Shared,
+    stream: i16,
+    decoded: Result<crate::protocol::frame::ResponseFrame, ConnectionError>,
+) {
+    if stream < 0 {
+        if let Ok(frame) = decoded {
+            if let Response::Event(event) = frame.response {
+                // No subscriber is fine: events are best effort.
+                let _ = shared.events.send(event);
+            }
+        }
+        return;
+    }
+    let completion = shared.streams().complete(stream);
+    match completion {
+        Completion::Waiting(waiter) => {
+            let _ = waiter.send(decoded);
+        }
+        Completion::Orphaned => {}
+        Completion::Unknown => {
+            tracing::warn!(stream, "answer on a stream id no request used; ignored");
+        }
+    }
+}
+
+/// Writes queued frames, as many per write call as are queued, until the connection closes.
+pub(crate) async fn run_writer(
+    shared: Arc<Shared>,
+    mut write: WriteHalf<BoxStream>,
+    mut framer: FrameWriter,
+    mut queue: mpsc::UnboundedReceiver<Vec<u8>>,
+) {
+    let mut shutdown = shared.shutdown_signal();
+    loop {
+        let first = tokio::select! {
+            frame = queue.recv() => match frame {
+                Some(frame) => frame,
+                None => break,
+            },
+            _ = shutdown.wait_for(|closing| *closing) => break,
+        };
+        framer.push_frame(&first);
+        while framer.pending_len() < MAX_WRITE_BATCH {
+            match queue.try_recv() {
+                Ok(frame) => framer.push_frame(&frame),
+                Err(_) => break,
+            }
+        }
+        let written = async {
+            write.write_all(framer.finish()).await?;
+            write.flush().await
+        }
+        .await;
+        if let Err(e) = written {
+            shared.close_with(ConnectionError::io(e));
+            break;
+        }
+        shared.write_calls.fetch_add(1, Ordering::Relaxed);
+        shared.activity.touch();
+        framer.clear();
+    }
+    let _ = write.shutdown().await;
+}
+
+/// Sends OPTIONS whenever the connection was idle for `interval`; closes it when one goes
+/// unanswered for `timeout`.
+pub(crate) async fn run_heartbeat(shared: Arc<Shared>, interval: Duration, timeout: Duration) {
+    let mut shutdown = shared.shutdown_signal();
+    loop {
+        let idle = shared.activity.idle();
+        if idle < interval {
+            tokio::select! {
+                _ = tokio::time::sleep(interval - idle) => continue,
+                _ = shutdown.wait_for(|closing| *closing) => return,
+            }
+        }
+        let beat =
+            tokio::time::timeout(timeout, shared.send(Request::Options(Options), false)).await;
+        match beat {
+            Ok(Ok(_)) => shared.activity.touch(),
+            Ok(Err(e)) => {
+                shared.close_with(ConnectionError::closed(format!("heartbeat failed: {e}")));
+                return;
+            }
+            Err(_) => {
+                shared.close_with(ConnectionError::Timeout {
+                    what: "heartbeat",
+                    after: timeout,
+                });
+                return;
+            }
+        }
+    }
+}

@@ -1,0 +1,273 @@
+//! Statements: [`SimpleStatement`] (CQL text), [`PreparedStatement`] and the options they share.
+
+use std::sync::{Arc, PoisonError, RwLock};
+use std::time::Duration;
+
+use bytes::Bytes;
+
+use crate::protocol::request::SerializedValues;
+use crate::protocol::response::{ColumnSpec, PreparedResult};
+use crate::protocol::{Consistency, SerialConsistency};
+use crate::types::{SerializeError, SerializeRow};
+
+/// Where a previous page stopped; pass it back to continue from there. Opaque bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PagingState(Bytes);
+
+impl PagingState {
+    /// A paging state saved earlier (for example sent to a web client and back).
+    pub fn from_bytes(bytes: impl Into<Bytes>) -> Self {
+        PagingState(bytes.into())
+    }
+
+    /// The opaque bytes, to save and restore with [`PagingState::from_bytes`].
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+/// Per-statement settings; `None` means the session default.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StatementOptions {
+    /// Consistency level.
+    pub consistency: Option<Consistency>,
+    /// Consistency of the Paxos phase of a lightweight transaction.
+    pub serial_consistency: Option<SerialConsistency>,
+    /// Write timestamp in microseconds since the epoch.
+    pub timestamp: Option<i64>,
+    /// Rows per page.
+    pub page_size: Option<i32>,
+    /// Request timeout.
+    pub timeout: Option<Duration>,
+    /// Whether running the statement twice has the same effect as once (retries and
+    /// speculative executions are allowed only then).
+    pub idempotent: bool,
+    /// Ask the server to trace the request.
+    pub tracing: bool,
+    /// Resume from this page.
+    pub paging_state: Option<PagingState>,
+}
+
+macro_rules! statement_options {
+    ($ty:ty) => {
+        impl $ty {
+            /// The statement's options.
+            pub fn options(&self) -> &StatementOptions {
+                &self.options
+            }
+
+            /// The statement's options, to change.
+            pub fn options_mut(&mut self) -> &mut StatementOptions {
+                &mut self.options
+            }
+
+            /// Runs at this consistency level.
+            pub fn with_consistency(mut self, consistency: $crate::protocol::Consistency) -> Self {
+                self.options.consistency = Some(consistency);
+                self
+            }
+
+            /// Uses this serial consistency for lightweight transactions.
+            pub fn with_serial_consistency(
+                mut self,
+                serial: $crate::protocol::SerialConsistency,
+            ) -> Self {
+                self.options.serial_consistency = Some(serial);
+                self
+            }
+
+            /// Writes with this timestamp (microseconds since the epoch).
+            pub fn with_timestamp(mut self, micros: i64) -> Self {
+                self.options.timestamp = Some(micros);
+                self
+            }
+
+            /// Fetches this many rows per page.
+            pub fn with_page_size(mut self, rows: i32) -> Self {
+                self.options.page_size = Some(rows);
+                self
+            }
+
+            /// Gives up after this long.
+            pub fn with_timeout(mut self, timeout: std::time::Duration) -> Self {
+                self.options.timeout = Some(timeout);
+                self
+            }
+
+            /// Declares whether the statement is idempotent.
+            pub fn with_idempotent(mut self, idempotent: bool) -> Self {
+                self.options.idempotent = idempotent;
+                self
+            }
+
+            /// Asks the server to trace the request.
+            pub fn with_tracing(mut self, tracing: bool) -> Self {
+                self.options.tracing = tracing;
+                self
+            }
+
+            /// Resumes from a saved page.
+            pub fn with_paging_state(
+                mut self,
+                state: Option<$crate::session::PagingState>,
+            ) -> Self {
+                self.options.paging_state = state;
+                self
+            }
+
+            /// Whether the statement is declared idempotent.
+            pub fn is_idempotent(&self) -> bool {
+                self.options.idempotent
+            }
+        }
+    };
+}
+pub(crate) use statement_options;
+
+/// A CQL statement as text. Not idempotent unless declared so.
+///
+/// ```
+/// use ringbolt_driver::protocol::Consistency;
+/// use ringbolt_driver::session::SimpleStatement;
+/// let stmt = SimpleStatement::new("SELECT name FROM users WHERE id = ?")
+///     .with_consistency(Consistency::LocalQuorum)
+///     .with_idempotent(true);
+/// assert!(stmt.is_idempotent());
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct SimpleStatement {
+    text: String,
+    pub(crate) options: StatementOptions,
+}
+
+impl SimpleStatement {
+    /// A statement with default options.
+    pub fn new(text: impl Into<String>) -> Self {
+        SimpleStatement {
+            text: text.into(),
+            options: StatementOptions::default(),
+        }
+    }
+
+    /// The CQL text.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+}
+
+impl From<&str> for SimpleStatement {
+    fn from(text: &str) -> Self {
+        SimpleStatement::new(text)
+    }
+}
+
+impl From<String> for SimpleStatement {
+    fn from(text: String) -> Self {
+        SimpleStatement::new(text)
+    }
+}
+
+statement_options!(SimpleStatement);
+
+/// The result columns a prepared statement returns, with the v5 id that names them.
+#[derive(Debug, Clone)]
+pub(crate) struct ResultMetadata {
+    pub(crate) id: Option<Vec<u8>>,
+    pub(crate) columns: Arc<[ColumnSpec]>,
+}
+
+#[derive(Debug)]
+pub(crate) struct PreparedInner {
+    pub(crate) id: Vec<u8>,
+    pub(crate) text: String,
+    pub(crate) keyspace: Option<String>,
+    pub(crate) bind_markers: Vec<ColumnSpec>,
+    pub(crate) pk_indexes: Vec<u16>,
+    pub(crate) result: RwLock<ResultMetadata>,
+}
+
+impl PreparedInner {
+    pub(crate) fn new(text: String, keyspace: Option<String>, prepared: PreparedResult) -> Self {
+        PreparedInner {
+            id: prepared.id,
+            text,
+            keyspace,
+            bind_markers: prepared.metadata.columns,
+            pk_indexes: prepared.metadata.pk_indexes,
+            result: RwLock::new(ResultMetadata {
+                id: prepared.result_metadata_id,
+                columns: prepared.result_metadata.columns.into(),
+            }),
+        }
+    }
+
+    pub(crate) fn result_metadata(&self) -> ResultMetadata {
+        self.result
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// v5 Metadata_changed: the server's result columns changed.
+    pub(crate) fn update_result_metadata(&self, id: Vec<u8>, columns: Arc<[ColumnSpec]>) {
+        let mut result = self.result.write().unwrap_or_else(PoisonError::into_inner);
+        result.id = Some(id);
+        result.columns = columns;
+    }
+}
+
+/// A statement prepared on the server: its id, bind markers and result columns. Cheap to clone;
+/// options are per clone.
+#[derive(Debug, Clone)]
+pub struct PreparedStatement {
+    pub(crate) inner: Arc<PreparedInner>,
+    pub(crate) options: StatementOptions,
+}
+
+impl PreparedStatement {
+    pub(crate) fn new(inner: Arc<PreparedInner>, options: StatementOptions) -> Self {
+        PreparedStatement { inner, options }
+    }
+
+    /// The server's id for the statement.
+    pub fn id(&self) -> &[u8] {
+        &self.inner.id
+    }
+
+    /// The CQL text it was prepared from.
+    pub fn text(&self) -> &str {
+        &self.inner.text
+    }
+
+    /// The keyspace it was prepared in, if the session had one.
+    pub fn keyspace(&self) -> Option<&str> {
+        self.inner.keyspace.as_deref()
+    }
+
+    /// The bind markers, in order, with their types.
+    pub fn bind_markers(&self) -> &[ColumnSpec] {
+        &self.inner.bind_markers
+    }
+
+    /// Indexes of the bind markers that form the partition key, in key order.
+    pub fn partition_key_indexes(&self) -> &[u16] {
+        &self.inner.pk_indexes
+    }
+
+    /// The columns a run returns (empty for writes).
+    pub fn result_columns(&self) -> Arc<[ColumnSpec]> {
+        self.inner.result_metadata().columns
+    }
+
+    /// Serializes `values` against the bind markers (type-checked against them).
+    pub fn serialize_values(
+        &self,
+        values: &impl SerializeRow,
+    ) -> Result<SerializedValues, SerializeError> {
+        let mut out = SerializedValues::default();
+        values.serialize_row(&self.inner.bind_markers, &mut out)?;
+        Ok(out)
+    }
+}
+
+statement_options!(PreparedStatement);

@@ -1,0 +1,6 @@
+use ringbolt::Table;
+
+#[derive(Table)]
+struct Event(i32, String);
+
+fn main() {}

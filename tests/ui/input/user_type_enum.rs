@@ -1,0 +1,8 @@
+use ringbolt::UserType;
+
+#[derive(UserType)]
+enum Address {
+    Street(String),
+}
+
+fn main() {}

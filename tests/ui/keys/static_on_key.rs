@@ -1,0 +1,12 @@
+use ringbolt::Table;
+
+#[derive(Table)]
+struct Event {
+    #[partition_key]
+    id: i32,
+    #[clustering_key]
+    #[static_column]
+    at: i64,
+}
+
+fn main() {}

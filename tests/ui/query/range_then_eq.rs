@@ -1,0 +1,18 @@
+use ringbolt::Table;
+
+#[derive(Table)]
+#[query(name = "after", cql = "SELECT * FROM event WHERE tenant = ? AND day = ? AND at > ? AND seq = ?")]
+struct Event {
+    #[partition_key]
+    tenant: String,
+    #[partition_key]
+    day: i32,
+    #[clustering_key]
+    at: i64,
+    #[clustering_key]
+    seq: i32,
+    body: String,
+    tags: Vec<String>,
+}
+
+fn main() {}

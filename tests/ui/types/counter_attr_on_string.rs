@@ -1,0 +1,11 @@
+use ringbolt::Table;
+
+#[derive(Table)]
+struct Hits {
+    #[partition_key]
+    page: String,
+    #[counter]
+    count: String,
+}
+
+fn main() {}
