@@ -77,6 +77,9 @@ pub enum ConnectionError {
         /// The limit.
         after: Duration,
     },
+    /// A heartbeat (OPTIONS sent after an idle period) failed, so the connection was closed.
+    #[error("the connection failed its heartbeat; check the node's health and the network")]
+    HeartbeatFailed(#[source] Box<ConnectionError>),
     /// All 32768 stream ids are in use; spread load over more connections.
     #[error("all stream ids of the connection are in use; open more connections per node")]
     StreamIdsExhausted,

@@ -4,31 +4,33 @@
 use bytes::{Bytes, BytesMut};
 
 use crate::protocol::frame::FrameDecoder;
-use crate::protocol::segment::{encode_segments, SegmentDecoder, MAX_SEGMENT_PAYLOAD};
+use crate::protocol::segment::{encode_segments, SegmentFrameDecoder, MAX_SEGMENT_PAYLOAD};
 use crate::protocol::{DecodeError, FrameHeader};
 
 /// Splits bytes read from the socket into frames.
 pub(crate) struct FrameReader {
-    segmented: bool,
-    segments: SegmentDecoder,
-    frames: FrameDecoder,
-    /// v5: segment payloads not yet consumed as whole frames.
-    payload: BytesMut,
+    max_frame_length: usize,
+    decoder: Decoder,
+}
+
+enum Decoder {
+    Plain(FrameDecoder),
+    Segmented(SegmentFrameDecoder),
 }
 
 impl FrameReader {
     pub(crate) fn new(max_frame_length: usize) -> Self {
         FrameReader {
-            segmented: false,
-            segments: SegmentDecoder::new(),
-            frames: FrameDecoder::new(max_frame_length),
-            payload: BytesMut::new(),
+            max_frame_length,
+            decoder: Decoder::Plain(FrameDecoder::new(max_frame_length)),
         }
     }
 
-    /// From now on, frames arrive inside v5 segments.
+    /// From now on, frames arrive inside v5 segments. Calling it again changes nothing.
     pub(crate) fn use_segments(&mut self) {
-        self.segmented = true;
+        if let Decoder::Plain(_) = self.decoder {
+            self.decoder = Decoder::Segmented(SegmentFrameDecoder::new(self.max_frame_length));
+        }
     }
 
     /// The next complete frame, consuming its bytes from `input`; `None` when more bytes are needed.
@@ -36,17 +38,9 @@ impl FrameReader {
         &mut self,
         input: &mut BytesMut,
     ) -> Result<Option<(FrameHeader, Bytes)>, DecodeError> {
-        if !self.segmented {
-            return self.frames.decode(input);
-        }
-        loop {
-            if let Some(frame) = self.frames.decode(&mut self.payload)? {
-                return Ok(Some(frame));
-            }
-            match self.segments.decode(input)? {
-                Some(segment) => self.payload.extend_from_slice(&segment.payload),
-                None => return Ok(None),
-            }
+        match &mut self.decoder {
+            Decoder::Plain(frames) => frames.decode(input),
+            Decoder::Segmented(segments) => segments.decode(input),
         }
     }
 }
@@ -115,5 +109,68 @@ impl FrameWriter {
         if self.out.capacity() > KEEP {
             self.out.shrink_to(KEEP);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::frame::{encode_request, RequestFrame};
+    use crate::protocol::request::{Query, QueryParameters, Request};
+    use crate::protocol::ProtocolVersion;
+
+    fn frame(stream: i16, text: &str) -> Vec<u8> {
+        let mut out = Vec::new();
+        let request = RequestFrame {
+            stream,
+            tracing: false,
+            custom_payload: None,
+            request: Request::Query(Query {
+                query: text.to_owned(),
+                params: QueryParameters::default(),
+            }),
+        };
+        encode_request(ProtocolVersion::V5, &request, &mut out).unwrap();
+        out
+    }
+
+    fn round_trip(frames: &[Vec<u8>], segmented: bool) -> Vec<(i16, usize)> {
+        let mut writer = FrameWriter::new();
+        let mut reader = FrameReader::new(1 << 24);
+        if segmented {
+            writer.use_segments();
+            reader.use_segments();
+        }
+        for f in frames {
+            writer.push_frame(f);
+        }
+        let mut input = BytesMut::from(writer.finish());
+        let mut seen = Vec::new();
+        while let Some((header, body)) = reader.next_frame(&mut input).unwrap() {
+            seen.push((header.stream, body.len()));
+        }
+        assert!(input.is_empty());
+        seen
+    }
+
+    #[test]
+    fn small_and_large_frames_survive_segmenting() {
+        let frames = vec![frame(1, "a"), frame(2, &"x".repeat(300_000)), frame(3, "b")];
+        let plain = round_trip(&frames, false);
+        assert_eq!(plain.len(), 3);
+        assert_eq!(round_trip(&frames, true), plain);
+    }
+
+    #[test]
+    fn many_small_frames_share_segments() {
+        let frames: Vec<_> = (0..2000)
+            .map(|i| frame(i, "some text of a query"))
+            .collect();
+        let seen = round_trip(&frames, true);
+        assert_eq!(seen.len(), 2000);
+        assert!(seen
+            .iter()
+            .enumerate()
+            .all(|(i, (s, _))| usize::try_from(*s).unwrap() == i));
     }
 }

@@ -6,7 +6,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use super::config::{ConnectionConfig, DRIVER_NAME, DRIVER_VERSION};
 use super::error::ConnectionError;
-use super::framing::FrameReader;
+use super::framing::{FrameReader, FrameWriter};
 use super::transport::BoxStream;
 use crate::protocol::frame::{decode_response, encode_request, RequestFrame};
 use crate::protocol::request::{AuthResponse, Options, Request, Startup};
@@ -52,6 +52,7 @@ struct PlainIo<'a> {
     stream: &'a mut BoxStream,
     version: ProtocolVersion,
     reader: FrameReader,
+    writer: FrameWriter,
     input: BytesMut,
     out: Vec<u8>,
 }
@@ -66,8 +67,11 @@ impl PlainIo<'_> {
             request,
         };
         encode_request(self.version, &frame, &mut self.out).map_err(ConnectionError::Encode)?;
+        self.writer.clear();
+        self.writer.push_frame(&self.out);
+        let bytes = self.writer.finish();
         self.stream
-            .write_all(&self.out)
+            .write_all(bytes)
             .await
             .map_err(ConnectionError::io)?;
         self.stream.flush().await.map_err(ConnectionError::io)?;
@@ -104,6 +108,7 @@ pub(crate) async fn handshake(
         stream,
         version,
         reader: FrameReader::new(config.max_frame_length),
+        writer: FrameWriter::new(),
         input: BytesMut::with_capacity(4096),
         out: Vec::new(),
     };
@@ -111,6 +116,12 @@ pub(crate) async fn handshake(
         Ok(Response::Supported(supported)) => supported,
         Ok(Response::Error(e)) if e.code == ErrorCode::ProtocolError => {
             return Err(HandshakeFailure::VersionRejected(e.message))
+        }
+        Ok(Response::Error(error)) => {
+            return Err(HandshakeFailure::Failed(ConnectionError::SetupRefused {
+                step: "OPTIONS",
+                error,
+            }))
         }
         Ok(other) => {
             return Err(HandshakeFailure::Failed(
@@ -178,6 +189,12 @@ async fn authenticate(
             authenticator: class.to_owned(),
         });
     };
+    // v5, section 2: framing switches to segments right after the READY or AUTHENTICATE that
+    // answers STARTUP, so the SASL exchange already travels in segments.
+    if io.version == ProtocolVersion::V5 {
+        io.reader.use_segments();
+        io.writer.use_segments();
+    }
     let failed =
         |e: super::auth::AuthError| ConnectionError::AuthenticationFailed { message: e.message };
     let mut exchange = authenticator.start(class).map_err(failed)?;

@@ -27,7 +27,11 @@ mod tls;
 mod transport;
 
 #[cfg(test)]
+pub(crate) mod fake_peer;
+#[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tls_tests;
 
 pub use auth::{AuthError, Authenticator, PasswordAuthenticator, SaslExchange};
 pub use config::{ConnectionConfig, DRIVER_NAME, DRIVER_VERSION};

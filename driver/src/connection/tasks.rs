@@ -142,14 +142,15 @@ pub(crate) async fn run_heartbeat(shared: Arc<Shared>, interval: Duration, timeo
         match beat {
             Ok(Ok(_)) => shared.activity.touch(),
             Ok(Err(e)) => {
-                shared.close_with(ConnectionError::closed(format!("heartbeat failed: {e}")));
+                shared.close_with(ConnectionError::HeartbeatFailed(Box::new(e)));
                 return;
             }
             Err(_) => {
-                shared.close_with(ConnectionError::Timeout {
+                let timed_out = ConnectionError::Timeout {
                     what: "heartbeat",
                     after: timeout,
-                });
+                };
+                shared.close_with(ConnectionError::HeartbeatFailed(Box::new(timed_out)));
                 return;
             }
         }

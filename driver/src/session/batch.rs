@@ -132,7 +132,10 @@ impl<T: SerializeRow> BatchValues for [T] {
         <[T]>::len(self)
     }
     fn is_empty_at(&self, index: usize) -> bool {
-        self.get(index).map_or(true, SerializeRow::is_empty)
+        match self.get(index) {
+            Some(values) => values.is_empty(),
+            None => true,
+        }
     }
     fn serialize_at(
         &self,

@@ -7,7 +7,7 @@ use super::config::{ContactPoint, SessionConfig};
 use super::errors::NewSessionError;
 use super::plan::SingleNode;
 use super::Session;
-use crate::connection::{Authenticator, Connection, PasswordAuthenticator, TlsConfig};
+use crate::connection::{Authenticator, PasswordAuthenticator, TlsConfig};
 use crate::pool::NodePool;
 use crate::protocol::{Consistency, ProtocolVersion, SerialConsistency};
 
@@ -166,11 +166,9 @@ impl SessionBuilder {
         let connection_config = config.connection_config();
         let mut errors = Vec::new();
         for (host, address) in resolved {
-            match Connection::connect_named(address, &host, &connection_config).await {
-                Ok(connection) => {
-                    let picker = SingleNode {
-                        pool: NodePool::new(vec![connection]),
-                    };
+            match NodePool::connect(address, &host, connection_config.clone()).await {
+                Ok(pool) => {
+                    let picker = SingleNode { pool };
                     return Ok(Session::from_parts(config, Arc::new(picker)));
                 }
                 Err(e) => {

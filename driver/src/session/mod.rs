@@ -11,6 +11,35 @@
 //! Results are [`QueryResult`]s: typed rows through [`QueryResult::rows`], paging state,
 //! warnings, tracing id and [`QueryResult::was_applied`] for lightweight transactions.
 //!
+//! ```no_run
+//! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+//! use futures::TryStreamExt;
+//! use ringbolt_driver::protocol::Consistency;
+//! use ringbolt_driver::session::{Session, SimpleStatement};
+//!
+//! let session = Session::builder()
+//!     .contact_points(["127.0.0.1:9042"])
+//!     .keyspace("shop")
+//!     .build()
+//!     .await?;
+//! // Values are bound, never spliced into the text; the text is prepared once.
+//! let result = session
+//!     .query("SELECT name, price FROM products WHERE id = ?", (42i32,))
+//!     .await?;
+//! if let Some((name, price)) = result.maybe_first_row::<(&str, i64)>()? {
+//!     println!("{name}: {price}");
+//! }
+//! // Large results: one page in memory at a time.
+//! let all = SimpleStatement::new("SELECT name FROM products")
+//!     .with_consistency(Consistency::LocalQuorum)
+//!     .with_page_size(500);
+//! let mut names = session.query_stream::<(String,)>(all, ()).await?;
+//! while let Some((name,)) = names.try_next().await? {
+//!     println!("{name}");
+//! }
+//! # Ok(()) }
+//! ```
+//!
 //! Every request runs in one execution loop (the `execute` module): it asks the node picker
 //! for a plan, makes attempts, re-prepares statements a node forgot, and asks a decision for
 //! each failure.
@@ -110,10 +139,9 @@ impl Session {
             .unwrap_or_else(PoisonError::into_inner) = Some(keyspace.to_owned());
     }
 
-    /// Closes every connection; requests in flight fail with a connection error.
+    /// Closes every connection (and stops reconnecting); requests in flight fail with a
+    /// connection error.
     pub async fn close(&self) {
-        for target in self.inner.picker.all() {
-            target.connection.close().await;
-        }
+        self.inner.picker.close().await;
     }
 }

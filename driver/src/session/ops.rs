@@ -128,7 +128,7 @@ impl Session {
         let frame = self
             .run(request, options, keyspace.as_deref(), None, prepared)
             .await?;
-        self.into_result(frame, None, "BATCH")
+        self.to_result(frame, None, "BATCH")
     }
 
     /// Streams the rows of CQL text as `T`, fetching each page when the previous one is used up.
@@ -192,7 +192,7 @@ impl Session {
         let frame = self
             .run(request, options, keyspace.as_deref(), None, Vec::new())
             .await?;
-        self.into_result(frame, None, "QUERY")
+        self.to_result(frame, None, "QUERY")
     }
 
     /// One page of a prepared statement with serialized values.
@@ -206,6 +206,7 @@ impl Session {
         let cached = inner.result_metadata();
         // The server may skip the result columns only when it can tell us they changed (v5).
         let skip_metadata = cached.id.is_some() && !cached.columns.is_empty();
+        let routing_key = prepared.routing_key(&values);
         let options = &prepared.options;
         let request = Request::Execute(Execute {
             id: inner.id.clone(),
@@ -217,7 +218,7 @@ impl Session {
                 request,
                 options,
                 inner.keyspace.as_deref(),
-                None,
+                routing_key.as_deref(),
                 vec![inner.clone()],
             )
             .await?;
@@ -229,7 +230,7 @@ impl Session {
                 }
             }
         }
-        self.into_result(frame, Some(cached.columns), "EXECUTE")
+        self.to_result(frame, Some(cached.columns), "EXECUTE")
     }
 
     async fn prepare_cached(
@@ -319,7 +320,7 @@ impl Session {
         run(&*self.inner.picker, &*self.inner.decider, &spec).await
     }
 
-    fn into_result(
+    fn to_result(
         &self,
         frame: ResponseFrame,
         cached_columns: Option<Arc<[ColumnSpec]>>,

@@ -6,6 +6,8 @@
 
 use std::net::SocketAddr;
 
+use futures::future::BoxFuture;
+
 use crate::connection::Connection;
 use crate::pool::NodePool;
 use crate::protocol::Consistency;
@@ -36,8 +38,8 @@ pub(crate) struct Target {
 pub(crate) trait NodePicker: Send + Sync {
     /// The targets to try for one request, best first.
     fn plan(&self, routing: &RoutingInfo<'_>) -> Vec<Target>;
-    /// Every open connection (to prepare statements everywhere, or to close).
-    fn all(&self) -> Vec<Target>;
+    /// Closes every connection and stops reconnecting.
+    fn close(&self) -> BoxFuture<'_, ()>;
 }
 
 /// The session's picker until the cluster layer is wired in: the connections of one node.
@@ -46,6 +48,10 @@ pub(crate) struct SingleNode {
 }
 
 impl NodePicker for SingleNode {
+    fn close(&self) -> BoxFuture<'_, ()> {
+        Box::pin(self.pool.close())
+    }
+
     fn plan(&self, _routing: &RoutingInfo<'_>) -> Vec<Target> {
         self.pool
             .pick()
@@ -54,17 +60,6 @@ impl NodePicker for SingleNode {
                 connection,
             })
             .into_iter()
-            .collect()
-    }
-
-    fn all(&self) -> Vec<Target> {
-        self.pool
-            .connections()
-            .iter()
-            .map(|connection| Target {
-                node: connection.address(),
-                connection: connection.clone(),
-            })
             .collect()
     }
 }

@@ -9,9 +9,12 @@ use super::statement::PreparedInner;
 /// More distinct statements than this are still prepared, but no longer cached.
 const MAX_CACHED: usize = 10_000;
 
+/// CQL text and the keyspace it was prepared in.
+type Key = (String, Option<String>);
+
 #[derive(Default)]
 pub(crate) struct PreparedCache {
-    map: Mutex<HashMap<(String, Option<String>), Arc<PreparedInner>>>,
+    map: Mutex<HashMap<Key, Arc<PreparedInner>>>,
 }
 
 impl PreparedCache {

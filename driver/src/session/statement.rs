@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 
-use crate::protocol::request::SerializedValues;
+use crate::protocol::request::{RawValue, SerializedValues};
 use crate::protocol::response::{ColumnSpec, PreparedResult};
 use crate::protocol::{Consistency, SerialConsistency};
 use crate::types::{SerializeError, SerializeRow};
@@ -161,6 +161,12 @@ impl From<&str> for SimpleStatement {
     }
 }
 
+impl From<&String> for SimpleStatement {
+    fn from(text: &String) -> Self {
+        SimpleStatement::new(text.as_str())
+    }
+}
+
 impl From<String> for SimpleStatement {
     fn from(text: String) -> Self {
         SimpleStatement::new(text)
@@ -259,6 +265,39 @@ impl PreparedStatement {
         self.inner.result_metadata().columns
     }
 
+    /// The partition key of a run with `values` (serialized against this statement), as the
+    /// partitioner hashes it: the value itself for a one-column key; for a composite key each
+    /// component as `[unsigned short length][bytes][0]`. `None` when the statement binds no
+    /// partition key, the values are named, or a key value is null or unset.
+    pub fn routing_key(&self, values: &SerializedValues) -> Option<Vec<u8>> {
+        let indexes = &self.inner.pk_indexes;
+        if indexes.is_empty() || values.named {
+            return None;
+        }
+        let cells: Vec<Option<&[u8]>> = values
+            .iter()
+            .map(|value| match value {
+                Ok((_, RawValue::Bytes(bytes))) => Some(bytes),
+                _ => None,
+            })
+            .collect();
+        let parts: Vec<&[u8]> = indexes
+            .iter()
+            .map(|&i| cells.get(usize::from(i)).copied().flatten())
+            .collect::<Option<_>>()?;
+        if let [single] = parts.as_slice() {
+            return Some(single.to_vec());
+        }
+        let mut key = Vec::with_capacity(parts.iter().map(|p| p.len() + 3).sum());
+        for part in parts {
+            let len = u16::try_from(part.len()).ok()?;
+            key.extend_from_slice(&len.to_be_bytes());
+            key.extend_from_slice(part);
+            key.push(0);
+        }
+        Some(key)
+    }
+
     /// Serializes `values` against the bind markers (type-checked against them).
     pub fn serialize_values(
         &self,
@@ -271,3 +310,48 @@ impl PreparedStatement {
 }
 
 statement_options!(PreparedStatement);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocol::response::{PreparedMetadata, RowsMetadata};
+
+    fn prepared(pk_indexes: Vec<u16>) -> PreparedStatement {
+        let result = PreparedResult {
+            id: b"id".to_vec(),
+            result_metadata_id: None,
+            metadata: PreparedMetadata {
+                pk_indexes,
+                columns: Vec::new(),
+            },
+            result_metadata: RowsMetadata::default(),
+        };
+        let inner = PreparedInner::new("INSERT".into(), None, result);
+        PreparedStatement::new(Arc::new(inner), StatementOptions::default())
+    }
+
+    fn values(cells: &[Option<&[u8]>]) -> SerializedValues {
+        let mut values = SerializedValues::default();
+        for cell in cells {
+            let raw = match cell {
+                Some(bytes) => RawValue::Bytes(bytes),
+                None => RawValue::Null,
+            };
+            values.push(None, raw).unwrap();
+        }
+        values
+    }
+
+    #[test]
+    fn routing_keys_single_and_composite() {
+        let v = values(&[Some(b"ab"), Some(b"c"), None]);
+        assert_eq!(prepared(vec![]).routing_key(&v), None);
+        assert_eq!(prepared(vec![1]).routing_key(&v), Some(b"c".to_vec()));
+        assert_eq!(
+            prepared(vec![1, 0]).routing_key(&v),
+            Some(vec![0, 1, b'c', 0, 0, 2, b'a', b'b', 0])
+        );
+        assert_eq!(prepared(vec![2]).routing_key(&v), None);
+        assert_eq!(prepared(vec![7]).routing_key(&v), None);
+    }
+}

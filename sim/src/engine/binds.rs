@@ -20,6 +20,8 @@ pub struct Binds {
     values: Vec<(Option<String>, BoundValue)>,
     /// Names of the statement's markers by index (for named values), when known.
     pub marker_names: Vec<Option<String>>,
+    /// PREPARE-time checking: every marker reads as an empty value.
+    pub dry: bool,
 }
 
 impl Binds {
@@ -56,7 +58,16 @@ impl Binds {
         Ok(Binds {
             values,
             marker_names: Vec::new(),
+            dry: false,
         })
+    }
+
+    /// Values for PREPARE-time checks: every marker reads as an empty value.
+    pub fn dry() -> Binds {
+        Binds {
+            dry: true,
+            ..Binds::default()
+        }
     }
 
     /// Values given positionally, for tests and batches.
@@ -64,6 +75,7 @@ impl Binds {
         Binds {
             values: values.into_iter().map(|v| (None, v)).collect(),
             marker_names: Vec::new(),
+            dry: false,
         }
     }
 
@@ -79,6 +91,9 @@ impl Binds {
 
     /// The value of a marker.
     pub fn get(&self, m: &BindMarker) -> Result<BoundValue, String> {
+        if self.dry {
+            return Ok(BoundValue::Bytes(Vec::new()));
+        }
         let named = self.values.first().is_some_and(|(n, _)| n.is_some());
         if named {
             let name = match &m.kind {

@@ -15,16 +15,6 @@ use ringbolt_driver::protocol::{ColumnType, UdtType};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-const SYSTEM_KEYSPACES: [&str; 7] = [
-    "system",
-    "system_schema",
-    "system_auth",
-    "system_distributed",
-    "system_traces",
-    "system_views",
-    "system_virtual_schema",
-];
-
 fn change(change: SchemaChangeType, target: SchemaChangeTarget) -> ResultBody {
     ResultBody::SchemaChange(SchemaChange { change, target })
 }
@@ -62,7 +52,7 @@ fn option_value(v: &PropertyValue) -> OptionValue {
 }
 
 fn ensure_not_system(ks: &str) -> ExecResult<()> {
-    if SYSTEM_KEYSPACES.contains(&ks) {
+    if super::schema::is_system_keyspace(ks) {
         return Err(super::errors::unauthorized(format!(
             "{ks} keyspace is not user-modifiable."
         )));
@@ -182,7 +172,7 @@ pub(crate) fn ddl(run: &mut Run<'_, '_, '_>, st: &Statement) -> ExecResult<Resul
                 if a.if_exists {
                     return Ok(ResultBody::Void);
                 }
-                return Err(config(format!("Keyspace '{}' doesn't exist", a.name.name)));
+                return Err(invalid(format!("Keyspace '{}' doesn't exist", a.name.name)));
             };
             let (replication, durable) =
                 keyspace_options(&a.properties, ks.replication.clone(), ks.durable_writes)?;
@@ -201,10 +191,7 @@ pub(crate) fn ddl(run: &mut Run<'_, '_, '_>, st: &Statement) -> ExecResult<Resul
                 if d.if_exists {
                     return Ok(ResultBody::Void);
                 }
-                return Err(config(format!(
-                    "Cannot drop non existing keyspace '{}'.",
-                    d.name.name
-                )));
+                return Err(invalid(format!("Keyspace '{}' doesn't exist", d.name.name)));
             }
             run.state.data.retain(|(ks, _), _| *ks != d.name.name);
             if run.ctx.keyspace.as_deref() == Some(d.name.name.as_str()) {
@@ -267,9 +254,9 @@ pub(crate) fn ddl(run: &mut Run<'_, '_, '_>, st: &Statement) -> ExecResult<Resul
                 SchemaChangeTarget::Type(ks, name),
             ))
         }
-        _ => Err(invalid(
-            "Secondary indexes are not supported by ringbolt-sim",
-        )),
+        Statement::CreateIndex(c) => super::exec_index::create_index(run, c),
+        Statement::DropIndex(d) => super::exec_index::drop_index(run, d),
+        _ => Err(invalid("This statement is not supported by ringbolt-sim")),
     }?;
     if matches!(result, ResultBody::SchemaChange(_)) {
         run.state.catalog.bump();
@@ -317,11 +304,11 @@ fn create_table(run: &mut Run<'_, '_, '_>, c: &ast::CreateTable) -> ExecResult<R
     let inline = c.columns.iter().filter(|col| col.primary_key).count();
     if inline + usize::from(c.primary_key.is_some()) > 1 {
         return Err(invalid(
-            "Multiple PRIMARY KEYs specified (exactly one required)",
+            "Multiple PRIMARY KEYs specifed (exactly one required)",
         ));
     }
     let Some(key) = c.key() else {
-        return Err(invalid("No PRIMARY KEY specified (exactly one required)"));
+        return Err(invalid("No PRIMARY KEY specifed (exactly one required)"));
     };
     for k in key.partition_key.iter().chain(&key.clustering_columns) {
         if !c.columns.iter().any(|col| col.name.name == k.name) {
@@ -368,7 +355,7 @@ fn create_table(run: &mut Run<'_, '_, '_>, c: &ast::CreateTable) -> ExecResult<R
             }
             if typ.typ == ColumnType::Counter {
                 return Err(invalid(format!(
-                    "counter type is not supported for PRIMARY KEY column '{}'",
+                    "counter type is not supported for PRIMARY KEY part {}",
                     col.name.name
                 )));
             }
@@ -474,7 +461,9 @@ fn create_type(run: &mut Run<'_, '_, '_>, c: &ast::CreateType) -> ExecResult<Res
         if c.if_not_exists {
             return Ok(ResultBody::Void);
         }
-        return Err(already_exists(&ks_name, &name));
+        return Err(invalid(format!(
+            "A user type with name '{name}' already exists"
+        )));
     }
     let mut fields = Vec::with_capacity(c.fields.len());
     for f in &c.fields {
@@ -483,7 +472,7 @@ fn create_type(run: &mut Run<'_, '_, '_>, c: &ast::CreateType) -> ExecResult<Res
             .any(|(n, _): &(String, ColumnType)| *n == f.name.name)
         {
             return Err(invalid(format!(
-                "Duplicate field name {} in type {name}",
+                "Duplicate field name '{}' in type '{name}'",
                 f.name.name
             )));
         }

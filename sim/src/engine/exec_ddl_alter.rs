@@ -36,7 +36,7 @@ pub(crate) fn alter_table(
             "Table '{ks_name}.{table_name}' doesn't exist"
         )));
     };
-    if old.is_virtual || ks_name.starts_with("system") {
+    if old.is_virtual || super::schema::is_system_keyspace(&ks_name) {
         return Err(super::errors::unauthorized(format!(
             "{ks_name} keyspace is not user-modifiable."
         )));
@@ -94,11 +94,24 @@ pub(crate) fn alter_table(
                     None if *if_exists => {}
                     None => {
                         return Err(invalid(format!(
-                            "Column {} was not found in table {table_name}",
+                            "Column {} was not found in table '{table_name}'",
                             name.name
                         )));
                     }
                     Some(i) => {
+                        let dependent: Vec<&str> = old
+                            .indexes
+                            .iter()
+                            .filter(|x| x.column == name.name)
+                            .map(|x| x.name.as_str())
+                            .collect();
+                        if !dependent.is_empty() {
+                            return Err(invalid(format!(
+                                "Cannot drop column {} because it has dependent secondary indexes ({})",
+                                name.name,
+                                dependent.join(", ")
+                            )));
+                        }
                         if matches!(
                             columns[i].kind,
                             ColumnKind::PartitionKey | ColumnKind::Clustering
@@ -121,7 +134,7 @@ pub(crate) fn alter_table(
                         continue;
                     }
                     return Err(invalid(format!(
-                        "Column {} was not found in table {table_name}",
+                        "Column {} was not found in table '{table_name}'",
                         from.name
                     )));
                 };
@@ -160,6 +173,7 @@ pub(crate) fn alter_table(
     }
     let mut table = TableDef::new(&ks_name, &table_name, columns, options);
     table.id = old.id;
+    table.indexes = old.indexes.clone();
     if let AlterTableAction::Rename { renames, .. } = &a.action {
         rename_data(run, &ks_name, &table_name, renames);
     }

@@ -45,7 +45,11 @@ fn positive(
 }
 
 /// Whether ORDER BY asks for the reverse of the storage order.
-fn order_reversed(table: &TableDef, s: &ast::Select, r: &Restrictions) -> ExecResult<bool> {
+pub(crate) fn order_reversed(
+    table: &TableDef,
+    s: &ast::Select,
+    r: &Restrictions,
+) -> ExecResult<bool> {
     if s.order_by.is_empty() {
         return Ok(false);
     }
@@ -78,7 +82,7 @@ fn order_reversed(table: &TableDef, s: &ast::Select, r: &Restrictions) -> ExecRe
     Ok(reversed.unwrap_or(false))
 }
 
-fn check_distinct(table: &TableDef, s: &ast::Select) -> ExecResult<()> {
+pub(crate) fn check_distinct(table: &TableDef, s: &ast::Select) -> ExecResult<()> {
     let Selection::Selectors(sels) = &s.selection else {
         return Err(invalid("SELECT DISTINCT queries must only request partition key columns and/or static columns (not all)"));
     };
@@ -309,9 +313,6 @@ fn token_end(b: Bound<i64>) -> Bound<PartitionPos> {
 
 /// SELECT.
 pub(crate) fn select(run: &mut Run<'_, '_, '_>, s: &ast::Select) -> ExecResult<ResultBody> {
-    if s.json {
-        return Err(invalid("SELECT JSON is not supported by ringbolt-sim"));
-    }
     if !s.group_by.is_empty() {
         return Err(invalid("GROUP BY is not supported by ringbolt-sim"));
     }
@@ -359,7 +360,7 @@ pub(crate) fn select(run: &mut Run<'_, '_, '_>, s: &ast::Select) -> ExecResult<R
     }
 
     if let PartitionSelect::Keys(keys) = &r.partitions {
-        if keys.len() == 1 && !table.keyspace.starts_with("system") {
+        if keys.len() == 1 && !super::schema::is_system_keyspace(&table.keyspace) {
             if let (Some(ks), Some(k)) = (
                 run.state.catalog.keyspaces.get(&table.keyspace),
                 keys.first(),
@@ -474,12 +475,8 @@ pub(crate) fn select(run: &mut Run<'_, '_, '_>, s: &ast::Select) -> ExecResult<R
     }
     if let Some(a) = agg {
         let row = a.finish(&plan);
-        return Ok(rows_body(
-            plan.columns.clone(),
-            &[row],
-            None,
-            run.skip_metadata,
-        ));
+        let (columns, rows) = maybe_json(s.json, &plan, vec![row]);
+        return Ok(rows_body(columns, &rows, None, run.skip_metadata));
     }
     if sort_all {
         produced.sort_by(|a, b| a.clustering.cmp(&b.clustering));
@@ -511,10 +508,46 @@ pub(crate) fn select(run: &mut Run<'_, '_, '_>, s: &ast::Select) -> ExecResult<R
         }
     }
     let rows: Vec<Vec<Option<Vec<u8>>>> = produced.into_iter().map(|p| p.values).collect();
-    Ok(rows_body(
-        plan.columns.clone(),
-        &rows,
-        paging_state,
-        run.skip_metadata,
-    ))
+    let (columns, rows) = maybe_json(s.json, &plan, rows);
+    Ok(rows_body(columns, &rows, paging_state, run.skip_metadata))
+}
+
+type Cells = Vec<Option<Vec<u8>>>;
+
+/// For `SELECT JSON`, each row becomes one `[json]` text cell.
+fn maybe_json(
+    json: bool,
+    plan: &SelectPlan,
+    rows: Vec<Cells>,
+) -> (
+    Vec<ringbolt_driver::protocol::response::ColumnSpec>,
+    Vec<Cells>,
+) {
+    if !json {
+        return (plan.columns.clone(), rows);
+    }
+    let named: Vec<(String, ColumnType)> = plan
+        .columns
+        .iter()
+        .map(|c| (c.name.clone(), c.typ.clone()))
+        .collect();
+    let rows = rows
+        .iter()
+        .map(|r| vec![Some(super::json::row_json(&named, r).into_bytes())])
+        .collect();
+    let (ks, table) = plan
+        .columns
+        .first()
+        .map_or((String::new(), String::new()), |c| {
+            (c.keyspace.clone(), c.table.clone())
+        });
+    (
+        vec![super::results::spec(
+            &ks,
+            &table,
+            "[json]",
+            ColumnType::Text,
+        )],
+        rows,
+    )
 }

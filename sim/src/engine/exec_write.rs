@@ -60,7 +60,7 @@ fn ttl_of(run: &Run<'_, '_, '_>, table: &TableDef, using: &[UsingParam]) -> Exec
 }
 
 fn writable(table: &TableDef) -> ExecResult<()> {
-    if table.is_virtual || table.keyspace.starts_with("system") {
+    if table.is_virtual || super::schema::is_system_keyspace(&table.keyspace) {
         return Err(super::errors::unauthorized(format!(
             "{} keyspace is not user-modifiable.",
             table.keyspace
@@ -98,6 +98,18 @@ fn timestamp_of(run: &Run<'_, '_, '_>, using: &[UsingParam]) -> ExecResult<Optio
 /// Runs a single write statement.
 fn run_single(run: &mut Run<'_, '_, '_>, st: &Statement) -> ExecResult<ResultBody> {
     let planned = plan(run, st)?;
+    if planned.cas.is_some() {
+        if planned.timestamp.is_some() {
+            return Err(invalid(
+                "Cannot provide custom timestamp for conditional updates",
+            ));
+        }
+        if planned.mutations.iter().any(|m| m.table.is_counter()) {
+            return Err(invalid(
+                "Conditional updates are not supported on counter tables",
+            ));
+        }
+    }
     if let Some(t) = planned.timestamp {
         run.timestamp = Some(t);
     }
@@ -116,7 +128,7 @@ fn run_single(run: &mut Run<'_, '_, '_>, st: &Statement) -> ExecResult<ResultBod
 }
 
 pub(crate) fn count_stats(run: &Run<'_, '_, '_>, m: &Mutation) {
-    if m.table.keyspace.starts_with("system") {
+    if super::schema::is_system_keyspace(&m.table.keyspace) {
         return;
     }
     if let Some(ks) = run.state.catalog.keyspaces.get(&m.table.keyspace) {
@@ -416,10 +428,9 @@ fn plan_delete(run: &mut Run<'_, '_, '_>, d: &ast::Delete) -> ExecResult<Planned
                     )))
                 }
             },
-            ColumnTarget::Field { .. } => {
-                return Err(invalid(
-                    "Deleting UDT fields is not supported by ringbolt-sim",
-                ));
+            ColumnTarget::Field { field, .. } => {
+                let (pos, _) = super::exec_assign::udt_field(col, &field.name)?;
+                ops.push(WriteOp::SetField(col.name.clone(), pos, None));
             }
         }
     }

@@ -4,20 +4,32 @@
 //! node and connection that received them, and answers with a RESULT or an ERROR body worded as
 //! Cassandra 4.0 words it. It keeps the schema catalog, the data, the prepared statements and the
 //! per-node request counters that `system_views.sim_node_stats` shows.
+//!
+//! Layout: [`schema`] and [`sysload`] hold the catalog (system keyspaces read from the DESCRIBE
+//! output of Cassandra 4.0.13); [`storage`] the cells, rows and partitions; `restrict` analyses
+//! WHERE clauses; `exec_*` run statements; `system_rows` computes `system.local`, `system.peers*`,
+//! `system_schema.*`, `system_virtual_schema.*` and `system_views.sim_node_stats`.
+//!
+//! Not supported (answered with an Invalid error that says so): `INSERT JSON`,
+//! `GROUP BY`, `CAST`, arithmetic in terms, custom indexes, materialized views, user-defined
+//! functions and aggregates. Non-frozen UDTs are stored as one cell (field updates rewrite it).
 
 mod backend_impl;
 pub mod binds;
 pub mod clock;
 mod clustering;
+pub mod compare;
 pub mod errors;
 mod exec;
 mod exec_assign;
 mod exec_batch;
 mod exec_ddl;
 mod exec_ddl_alter;
+mod exec_index;
 mod exec_select;
 mod exec_write;
 pub mod functions;
+mod json;
 mod lwt;
 mod mutation;
 mod paging;

@@ -31,6 +31,8 @@ pub enum WriteOp {
     SetKey(String, Vec<u8>, Option<Vec<u8>>),
     /// Counter increment.
     Counter(String, i64),
+    /// `udt.field = v` on a non-frozen UDT (None = null).
+    SetField(String, usize, Option<Vec<u8>>),
     /// Delete a column.
     DeleteColumn(String),
     /// Delete the row.
@@ -130,6 +132,7 @@ fn op_column(op: &WriteOp) -> Option<&str> {
         | WriteOp::SetIndex(c, _, _)
         | WriteOp::SetKey(c, _, _)
         | WriteOp::Counter(c, _)
+        | WriteOp::SetField(c, _, _)
         | WriteOp::DeleteColumn(c) => Some(c),
     }
 }
@@ -295,6 +298,39 @@ fn apply_op(table: &TableDef, row: &mut Row, op: &WriteOp, ts: i64, ttl: i32, no
             } else {
                 row.write_simple(col, Cell::tombstone(ts));
             }
+        }
+        WriteOp::SetField(col, pos, v) => {
+            let Some(ColumnType::Udt(u)) = table.column(col).map(|c| &c.typ.typ) else {
+                return;
+            };
+            let floor = row.floor(i64::MIN);
+            let current = row.simple(col, now_s, floor).and_then(|c| c.value.clone());
+            let mut fields: Vec<Option<Vec<u8>>> = vec![None; u.fields.len()];
+            if let Some(cur) = &current {
+                let mut rest = cur.as_slice();
+                for slot in fields.iter_mut() {
+                    match super::types::take_value(&mut rest) {
+                        Some(f) => *slot = f.map(<[u8]>::to_vec),
+                        None => break,
+                    }
+                }
+            }
+            if let Some(slot) = fields.get_mut(*pos) {
+                *slot = v.clone();
+            }
+            let mut bytes = Vec::new();
+            for f in &fields {
+                match f {
+                    Some(b) => {
+                        bytes.extend_from_slice(
+                            &i32::try_from(b.len()).unwrap_or(i32::MAX).to_be_bytes(),
+                        );
+                        bytes.extend_from_slice(b);
+                    }
+                    None => bytes.extend_from_slice(&(-1i32).to_be_bytes()),
+                }
+            }
+            row.write_simple(col, Cell::live(ts, bytes, ttl, now_s));
         }
         WriteOp::DeleteRow => row.deleted_at = Some(row.deleted_at.map_or(ts, |d| d.max(ts))),
     }

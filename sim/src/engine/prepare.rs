@@ -499,6 +499,7 @@ pub(crate) fn prepare(
         ringbolt_cql::parse_statement(&p.query).map_err(|e| syntax_error(&p.query, &e))?;
     let keyspace = p.keyspace.clone().or_else(|| ctx.keyspace.clone());
     let (columns, pk_indexes, result) = describe(state, keyspace.as_deref(), &statement)?;
+    validate(state, keyspace.as_deref(), &statement)?;
     let id = prepared_id(keyspace.as_deref(), &p.query);
     let names: Vec<Option<String>> = columns
         .iter()
@@ -532,4 +533,53 @@ pub(crate) fn prepare(
             columns: result,
         },
     }))
+}
+
+/// Checks at PREPARE what Cassandra checks then: the WHERE clause rules, ORDER BY and DISTINCT.
+fn validate(state: &State, keyspace: Option<&str>, st: &Statement) -> ExecResult<()> {
+    use super::restrict::{analyse, Purpose};
+    let binds = super::binds::Binds::dry();
+    let ctx = super::values::EvalCtx {
+        binds: &binds,
+        now_micros: 0,
+    };
+    match st {
+        Statement::Select(s) => {
+            let table = table_for(state, keyspace, &s.table)?;
+            select_plan::plan(&table, &s.selection)?;
+            let purpose = Purpose::Select {
+                allow_filtering: s.allow_filtering,
+            };
+            let r = analyse(&table, &s.where_clause, purpose, &ctx)?;
+            if s.distinct {
+                super::exec_select::check_distinct(&table, s)?;
+            }
+            super::exec_select::order_reversed(&table, s, &r)?;
+        }
+        Statement::Update(u) => {
+            let table = table_for(state, keyspace, &u.table)?;
+            let r = analyse(&table, &u.where_clause, Purpose::Update, &ctx)?;
+            let only_static = u.assignments.iter().all(|a| {
+                table
+                    .column(&a.target.column().name)
+                    .is_some_and(|c| c.kind == super::schema::ColumnKind::Static)
+            });
+            let clustering_ok = table.clustering_len() == 0
+                || r.full_clusterings.is_some()
+                || (only_static && !r.clustering_restricted);
+            if !clustering_ok {
+                let names: Vec<&str> = table.clustering().map(|c| c.name.as_str()).collect();
+                return Err(invalid(format!(
+                    "Some clustering keys are missing: {}",
+                    names.join(", ")
+                )));
+            }
+        }
+        Statement::Delete(d) => {
+            let table = table_for(state, keyspace, &d.table)?;
+            analyse(&table, &d.where_clause, Purpose::Delete, &ctx)?;
+        }
+        _ => {}
+    }
+    Ok(())
 }

@@ -371,7 +371,7 @@ pub fn analyse(
                     }
                     (_, v) => vec![split(&single(v, &label, &tuple_type, ctx)?)],
                 };
-                if tuples.iter().any(|t| t.len() != idxs.len()) {
+                if !ctx.binds.dry && tuples.iter().any(|t| t.len() != idxs.len()) {
                     return Err(invalid(format!(
                         "Expected {} elements in value tuple, but got a different count",
                         idxs.len()
@@ -415,7 +415,8 @@ pub fn analyse(
         .copied()
         .filter(|i| per_col[*i].is_some())
         .collect();
-    let mut need_filtering = !filters.is_empty();
+    let uses_index = filters.iter().any(|f| index_serves(table, f));
+    let mut need_filtering = filters.len() > usize::from(uses_index);
     let partitions = if restricted.len() == pk_cols.len() && !pk_cols.is_empty() {
         let mut keys: Vec<Vec<Vec<u8>>> = vec![Vec::new()];
         for i in &pk_cols {
@@ -634,7 +635,7 @@ pub fn analyse(
     slices.dedup();
 
     if let Purpose::Select { allow_filtering } = purpose {
-        if clustering_restricted && !partition_known {
+        if clustering_restricted && !partition_known && !uses_index {
             need_filtering = true;
         }
         if need_filtering && !allow_filtering {
@@ -677,4 +678,25 @@ fn push_key_filter(filters: &mut Vec<Filter>, column: usize, r: Option<ColRestri
         }
         None => {}
     }
+}
+
+/// Whether a secondary index answers a filter (so it needs no ALLOW FILTERING).
+fn index_serves(table: &TableDef, f: &Filter) -> bool {
+    let Some(col) = table.columns.get(f.column) else {
+        return false;
+    };
+    table
+        .indexes
+        .iter()
+        .filter(|i| i.column == col.name)
+        .any(|i| {
+            let t = i.target.as_str();
+            match (f.op, &f.element) {
+                (Operator::Eq, Some(_)) => t.starts_with("entries("),
+                (Operator::Eq, None) => t == col.name || t.starts_with("full("),
+                (Operator::Contains, _) => t.starts_with("values("),
+                (Operator::ContainsKey, _) => t.starts_with("keys("),
+                _ => false,
+            }
+        })
 }

@@ -203,6 +203,19 @@ pub struct TableDef {
     pub options: TableOptions,
     /// Whether it is a virtual table (system_views, system_virtual_schema).
     pub is_virtual: bool,
+    /// Secondary indexes.
+    pub indexes: Vec<IndexDef>,
+}
+
+/// A secondary index on one column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexDef {
+    /// The index name.
+    pub name: String,
+    /// The indexed column.
+    pub column: String,
+    /// The target as `system_schema.indexes` shows it (`v`, `keys(m)`, `values(l)`, ...).
+    pub target: String,
 }
 
 impl TableDef {
@@ -227,7 +240,13 @@ impl TableDef {
             columns,
             options,
             is_virtual: false,
+            indexes: Vec::new(),
         }
+    }
+
+    /// Whether a column has a secondary index.
+    pub fn is_indexed(&self, column: &str) -> bool {
+        self.indexes.iter().any(|i| i.column == column)
     }
 
     /// A column by name.
@@ -316,6 +335,22 @@ impl UdtLookup for KeyspaceDef {
     fn udt(&self, name: &str) -> Option<Arc<UdtType>> {
         self.types.get(name).cloned()
     }
+}
+
+/// The keyspaces Cassandra itself owns.
+pub const SYSTEM_KEYSPACES: [&str; 7] = [
+    "system",
+    "system_schema",
+    "system_auth",
+    "system_distributed",
+    "system_traces",
+    "system_views",
+    "system_virtual_schema",
+];
+
+/// Whether a keyspace is one of Cassandra's own.
+pub fn is_system_keyspace(name: &str) -> bool {
+    SYSTEM_KEYSPACES.contains(&name)
 }
 
 /// Expands a replication class name as Cassandra stores it.

@@ -26,6 +26,10 @@ pub enum Sel {
     Func(String, Vec<(Sel, ColumnType)>),
     /// A constant argument.
     Const(Option<Vec<u8>>),
+    /// `udt.field`: the value and the field's position.
+    Field(Box<Sel>, usize),
+    /// `map[key]` or `list[index]`: the value, its type and the key.
+    Element(Box<Sel>, ColumnType, Vec<u8>),
     /// An aggregate: `count(*)`, `count(c)`, `min(c)`, `max(c)`, `sum(c)`.
     Agg(AggKind, Box<Sel>, ColumnType),
 }
@@ -239,10 +243,65 @@ fn selector(
             let args = parsed.into_iter().map(|(s, _, t)| (s, t)).collect();
             (Sel::Func(fname, args), label, ret)
         }
-        SelectorKind::Cast { .. }
-        | SelectorKind::Field { .. }
-        | SelectorKind::Element { .. }
-        | SelectorKind::Term(_) => {
+        SelectorKind::Field { expr, field } => {
+            let (inner, name, typ) = selector(table, expr, depth + 1)?;
+            let ColumnType::Udt(u) = &typ else {
+                return Err(invalid(format!(
+                    "Invalid field selection: {name} of type {} is not a user type",
+                    type_text(&typ)
+                )));
+            };
+            let Some(pos) = u.fields.iter().position(|(n, _)| *n == field.name) else {
+                return Err(invalid(format!(
+                    "{} of type {} has no field {}",
+                    name, u.name, field.name
+                )));
+            };
+            let ft = u
+                .fields
+                .get(pos)
+                .map(|(_, t)| t.clone())
+                .unwrap_or(ColumnType::Blob);
+            (
+                Sel::Field(Box::new(inner), pos),
+                format!("{name}.{}", field.name),
+                ft,
+            )
+        }
+        SelectorKind::Element { expr, key } => {
+            let (inner, name, typ) = selector(table, expr, depth + 1)?;
+            let (kt, vt) = match &typ {
+                ColumnType::Map(k, v) => (k.as_ref().clone(), v.as_ref().clone()),
+                ColumnType::List(e) => (ColumnType::Int, e.as_ref().clone()),
+                ColumnType::Set(e) => (e.as_ref().clone(), e.as_ref().clone()),
+                other => {
+                    return Err(invalid(format!(
+                        "Invalid element selection: {name} is of type {} is not a collection",
+                        type_text(other)
+                    )))
+                }
+            };
+            let binds = super::binds::Binds::default();
+            let ctx = super::values::EvalCtx {
+                binds: &binds,
+                now_micros: 0,
+            };
+            let Some(k) = super::values::eval(key, &name, &kt, &ctx)
+                .map_err(invalid)?
+                .bytes()
+                .map(<[u8]>::to_vec)
+            else {
+                return Err(invalid(format!(
+                    "Invalid null value for element selection on {name}"
+                )));
+            };
+            (
+                Sel::Element(Box::new(inner), typ.clone(), k),
+                format!("{name}[?]"),
+                vt,
+            )
+        }
+        SelectorKind::Cast { .. } | SelectorKind::Term(_) => {
             return Err(invalid("This selector is not supported by ringbolt-sim"));
         }
         _ => return Err(invalid("This selector is not supported by ringbolt-sim")),
@@ -281,6 +340,40 @@ pub fn value(
                 .flatten()
         }
         Sel::Const(v) => v.clone(),
+        Sel::Field(inner, pos) => {
+            let whole = value(table, inner, row, now_s, now_micros)?;
+            let mut rest = whole.as_slice();
+            let mut out = None;
+            for _ in 0..=*pos {
+                out = super::types::take_value(&mut rest)?;
+            }
+            out.map(<[u8]>::to_vec)
+        }
+        Sel::Element(inner, typ, key) => {
+            let whole = value(table, inner, row, now_s, now_micros)?;
+            let items = super::types::collection_items(&whole);
+            match typ {
+                ColumnType::Map(kt, _) => items
+                    .chunks(2)
+                    .find(|p| {
+                        p.first()
+                            .is_some_and(|k| compare_values(kt, k, key).is_eq())
+                    })
+                    .and_then(|p| p.get(1))
+                    .map(|v| v.to_vec()),
+                ColumnType::List(_) => {
+                    let idx = <[u8; 4]>::try_from(key.as_slice())
+                        .map(i32::from_be_bytes)
+                        .ok()?;
+                    items.get(usize::try_from(idx).ok()?).map(|v| v.to_vec())
+                }
+                ColumnType::Set(e) => items
+                    .iter()
+                    .find(|v| compare_values(e, v, key).is_eq())
+                    .map(|v| v.to_vec()),
+                _ => None,
+            }
+        }
         Sel::Agg(..) => None,
     }
 }

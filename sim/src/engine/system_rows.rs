@@ -270,6 +270,24 @@ fn schema_rows(catalog: &Catalog, table: &Arc<TableDef>, name: &str, data: &mut 
                     }
                 }
             }
+            "indexes" => {
+                for t in ks.tables.values() {
+                    for i in &t.indexes {
+                        let options = BTreeMap::from([("target".to_string(), i.target.clone())]);
+                        put(
+                            data,
+                            table,
+                            vec![
+                                ("keyspace_name", text(&ks.name)),
+                                ("table_name", text(&t.name)),
+                                ("index_name", text(&i.name)),
+                                ("kind", text("COMPOSITES")),
+                                ("options", text_map(&options)),
+                            ],
+                        );
+                    }
+                }
+            }
             "types" => {
                 for u in ks.types.values() {
                     let names: Vec<&str> = u.fields.iter().map(|(n, _)| n.as_str()).collect();

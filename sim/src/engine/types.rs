@@ -1,9 +1,7 @@
-//! CQL types as the engine sees them: parsing type text, printing it as `system_schema` does, and a
-//! byte-comparable encoding of values so that storage can order keys with plain byte comparison
-//! exactly as Cassandra's comparators order them.
+//! CQL types as the engine sees them: parsing type text and printing it as `system_schema` does.
+//! The value helpers of [`super::compare`] are re-exported here.
 
 use ringbolt_driver::protocol::{ColumnType, UdtType};
-use std::cmp::Ordering;
 use std::sync::Arc;
 
 /// A column's type: the protocol type plus whether the top level is frozen.
@@ -23,13 +21,11 @@ impl CqlType {
 
     /// Whether this column stores one cell per element (a non-frozen collection or UDT).
     pub fn is_multi_cell(&self) -> bool {
+        // Non-frozen UDTs are kept as one cell; field updates rewrite it.
         !self.frozen
             && matches!(
                 self.typ,
-                ColumnType::List(_)
-                    | ColumnType::Set(_)
-                    | ColumnType::Map(_, _)
-                    | ColumnType::Udt(_)
+                ColumnType::List(_) | ColumnType::Set(_) | ColumnType::Map(_, _)
             )
     }
 
@@ -302,250 +298,10 @@ impl TypeText<'_> {
     }
 }
 
-/// Compares two serialized values of a type as Cassandra orders them.
-pub fn compare_values(t: &ColumnType, a: &[u8], b: &[u8]) -> Ordering {
-    let mut ea = Vec::new();
-    let mut eb = Vec::new();
-    encode_comparable(t, a, &mut ea);
-    encode_comparable(t, b, &mut eb);
-    ea.cmp(&eb)
-}
-
-/// Appends a prefix-free, byte-comparable form of one serialized value: comparing two outputs
-/// byte by byte orders them as Cassandra's comparator for `t` does. An empty value sorts first.
-pub fn encode_comparable(t: &ColumnType, v: &[u8], out: &mut Vec<u8>) {
-    if v.is_empty() && !matches!(t, ColumnType::Text | ColumnType::Ascii | ColumnType::Blob) {
-        out.push(0x01);
-        return;
-    }
-    out.push(0x02);
-    match t {
-        ColumnType::Int
-        | ColumnType::Bigint
-        | ColumnType::Smallint
-        | ColumnType::Tinyint
-        | ColumnType::Timestamp
-        | ColumnType::Time
-        | ColumnType::Counter => {
-            for (i, b) in v.iter().enumerate() {
-                out.push(if i == 0 { b ^ 0x80 } else { *b });
-            }
-            // Fixed width per type; a malformed width still gets a terminator to stay prefix-free.
-            out.push(v.len() as u8);
-        }
-        ColumnType::Float | ColumnType::Double => {
-            let negative = v.first().is_some_and(|b| b & 0x80 != 0);
-            for (i, b) in v.iter().enumerate() {
-                out.push(if negative {
-                    !b
-                } else if i == 0 {
-                    b ^ 0x80
-                } else {
-                    *b
-                });
-            }
-            out.push(v.len() as u8);
-        }
-        ColumnType::Uuid | ColumnType::Timeuuid if v.len() == 16 => {
-            let msb = u64::from_be_bytes(v[..8].try_into().unwrap_or([0; 8]));
-            let version = ((msb >> 12) & 0xf) as u8;
-            if matches!(t, ColumnType::Uuid) {
-                out.push(version);
-            }
-            if version == 1 || matches!(t, ColumnType::Timeuuid) {
-                let ts = ((msb & 0x0fff) << 48) | (((msb >> 16) & 0xffff) << 32) | (msb >> 32);
-                out.extend_from_slice(&ts.to_be_bytes());
-            } else {
-                out.extend_from_slice(&msb.to_be_bytes());
-            }
-            out.extend(v[8..].iter().map(|b| b ^ 0x80));
-        }
-        ColumnType::Varint => encode_varint(v, out),
-        ColumnType::Decimal if v.len() >= 4 => {
-            let scale = i32::from_be_bytes([v[0], v[1], v[2], v[3]]);
-            let unscaled = num_bigint::BigInt::from_signed_bytes_be(&v[4..]);
-            let d = bigdecimal::BigDecimal::new(unscaled, i64::from(scale));
-            let f: f64 = d.to_string().parse().unwrap_or(0.0);
-            let bits = f.to_bits();
-            let key = if f.is_sign_negative() {
-                !bits
-            } else {
-                bits ^ (1 << 63)
-            };
-            out.extend_from_slice(&key.to_be_bytes());
-            escape_bytes(v, out);
-        }
-        ColumnType::List(e) | ColumnType::Set(e) => {
-            for item in collection_items(v) {
-                out.push(0x02);
-                encode_comparable(e, item, out);
-            }
-            out.push(0x00);
-        }
-        ColumnType::Map(k, val) => {
-            let items = collection_items(v);
-            for pair in items.chunks(2) {
-                if let [key, value] = pair {
-                    out.push(0x02);
-                    encode_comparable(k, key, out);
-                    encode_comparable(val, value, out);
-                }
-            }
-            out.push(0x00);
-        }
-        ColumnType::Tuple(ts) => encode_fields(ts.iter(), v, out),
-        ColumnType::Udt(u) => encode_fields(u.fields.iter().map(|(_, t)| t), v, out),
-        _ => escape_bytes(v, out),
-    }
-}
-
-fn encode_fields<'t>(types: impl Iterator<Item = &'t ColumnType>, v: &[u8], out: &mut Vec<u8>) {
-    let mut rest = v;
-    for t in types {
-        match take_value(&mut rest) {
-            Some(Some(field)) => {
-                out.push(0x02);
-                encode_comparable(t, field, out);
-            }
-            Some(None) => out.push(0x01),
-            None => break,
-        }
-    }
-    out.push(0x00);
-}
-
-fn escape_bytes(v: &[u8], out: &mut Vec<u8>) {
-    for &b in v {
-        out.push(b);
-        if b == 0 {
-            out.push(0xff);
-        }
-    }
-    out.extend_from_slice(&[0, 0]);
-}
-
-fn encode_varint(v: &[u8], out: &mut Vec<u8>) {
-    let n = num_bigint::BigInt::from_signed_bytes_be(v);
-    let bytes = n.to_signed_bytes_be();
-    let len = bytes.len() as u32;
-    if n.sign() == num_bigint::Sign::Minus {
-        out.push(0x7f);
-        out.extend_from_slice(&(!len).to_be_bytes());
-    } else {
-        out.push(0x80);
-        out.extend_from_slice(&len.to_be_bytes());
-    }
-    out.extend_from_slice(&bytes);
-}
-
-/// Reads one `[bytes]` (int length, negative = null) from the front of `rest`.
-/// `None` when truncated; `Some(None)` for null.
-pub fn take_value<'a>(rest: &mut &'a [u8]) -> Option<Option<&'a [u8]>> {
-    let head: [u8; 4] = rest.get(..4)?.try_into().ok()?;
-    let len = i32::from_be_bytes(head);
-    let body = rest.get(4..)?;
-    if len < 0 {
-        *rest = body;
-        return Some(None);
-    }
-    let len = len as usize;
-    let value = body.get(..len)?;
-    *rest = body.get(len..)?;
-    Some(Some(value))
-}
-
-/// The elements of a serialized collection (for maps: keys and values alternating).
-/// Malformed input yields the elements read before the fault.
-pub fn collection_items(v: &[u8]) -> Vec<&[u8]> {
-    let mut rest = v;
-    let Some(count) = rest.get(..4).and_then(|h| <[u8; 4]>::try_from(h).ok()) else {
-        return Vec::new();
-    };
-    rest = rest.get(4..).unwrap_or_default();
-    let count = i32::from_be_bytes(count).max(0) as usize;
-    let mut out = Vec::with_capacity(count.min(rest.len() / 4));
-    while let Some(Some(item)) = take_value(&mut rest) {
-        out.push(item);
-    }
-    out
-}
-
-/// Serializes items as a collection: `[int n]` then each `[bytes]`.
-pub fn build_collection<'a>(count: usize, items: impl IntoIterator<Item = &'a [u8]>) -> Vec<u8> {
-    let mut out = Vec::new();
-    out.extend_from_slice(&(count as i32).to_be_bytes());
-    for item in items {
-        out.extend_from_slice(&(item.len() as i32).to_be_bytes());
-        out.extend_from_slice(item);
-    }
-    out
-}
-
-/// Checks that a serialized value has a shape its type allows, with Cassandra's message.
-pub fn validate_value(t: &ColumnType, v: &[u8]) -> Result<(), String> {
-    let fixed = |n: usize, name: &str| {
-        if v.len() == n || v.is_empty() {
-            Ok(())
-        } else {
-            Err(format!("Expected {n} or 0 byte {name} ({})", v.len()))
-        }
-    };
-    match t {
-        ColumnType::Int => fixed(4, "int"),
-        ColumnType::Bigint | ColumnType::Counter => fixed(8, "long"),
-        ColumnType::Timestamp => fixed(8, "long"),
-        ColumnType::Double => fixed(8, "value for a double"),
-        ColumnType::Float => fixed(4, "value for a float"),
-        ColumnType::Boolean => {
-            if v.len() <= 1 {
-                Ok(())
-            } else {
-                Err(format!("Expected 1 or 0 byte value ({})", v.len()))
-            }
-        }
-        ColumnType::Uuid | ColumnType::Timeuuid => {
-            if v.len() == 16 || v.is_empty() {
-                if matches!(t, ColumnType::Timeuuid) && v.len() == 16 && (v[6] >> 4) != 1 {
-                    return Err("Unsupported UUID version (non-time-based)".into());
-                }
-                Ok(())
-            } else {
-                Err(format!("UUID should be 16 or 0 bytes ({})", v.len()))
-            }
-        }
-        ColumnType::Smallint => {
-            if v.len() == 2 || v.is_empty() {
-                Ok(())
-            } else {
-                Err(format!("Expected 2 bytes for a smallint ({})", v.len()))
-            }
-        }
-        ColumnType::Tinyint => {
-            if v.len() == 1 || v.is_empty() {
-                Ok(())
-            } else {
-                Err(format!("Expected 1 byte for a tinyint ({})", v.len()))
-            }
-        }
-        ColumnType::Date => fixed(4, "int"),
-        ColumnType::Time => fixed(8, "long"),
-        ColumnType::Inet => match v.len() {
-            0 | 4 | 16 => Ok(()),
-            n => Err(format!("Expected 4 or 16 byte inetaddress; got {n} bytes")),
-        },
-        ColumnType::Ascii => {
-            if v.is_ascii() {
-                Ok(())
-            } else {
-                Err("Invalid byte for ascii".into())
-            }
-        }
-        ColumnType::Text => std::str::from_utf8(v)
-            .map(|_| ())
-            .map_err(|_| "Invalid UTF-8 bytes".into()),
-        _ => Ok(()),
-    }
-}
+pub use super::compare::{
+    build_collection, collection_items, compare_values, encode_comparable, take_value,
+    validate_value,
+};
 
 #[cfg(test)]
 mod tests {
@@ -572,46 +328,5 @@ mod tests {
         );
         assert!(parse_type_text("map<int>", &NoUdts).is_err());
         assert!(parse_type_text("nosuch", &NoUdts).is_err());
-    }
-
-    #[test]
-    fn ints_order_numerically() {
-        let a = (-5i32).to_be_bytes();
-        let b = 3i32.to_be_bytes();
-        assert_eq!(compare_values(&ColumnType::Int, &a, &b), Ordering::Less);
-        let x = (-1.5f64).to_be_bytes();
-        let y = (-0.5f64).to_be_bytes();
-        assert_eq!(compare_values(&ColumnType::Double, &x, &y), Ordering::Less);
-    }
-
-    #[test]
-    fn varints_and_text_order() {
-        let v = |n: i64| num_bigint::BigInt::from(n).to_signed_bytes_be();
-        assert_eq!(
-            compare_values(&ColumnType::Varint, &v(-300), &v(-2)),
-            Ordering::Less
-        );
-        assert_eq!(
-            compare_values(&ColumnType::Varint, &v(127), &v(128)),
-            Ordering::Less
-        );
-        assert_eq!(
-            compare_values(&ColumnType::Text, b"a", b"ab"),
-            Ordering::Less
-        );
-        assert_eq!(
-            compare_values(&ColumnType::Text, b"a\0", b"a"),
-            Ordering::Greater
-        );
-    }
-
-    #[test]
-    fn timeuuids_order_by_time() {
-        let early = uuid::Uuid::parse_str("00000001-0000-1000-8000-000000000000").unwrap();
-        let late = uuid::Uuid::parse_str("00000000-0001-1000-8000-000000000000").unwrap();
-        assert_eq!(
-            compare_values(&ColumnType::Timeuuid, early.as_bytes(), late.as_bytes()),
-            Ordering::Less
-        );
     }
 }

@@ -48,8 +48,7 @@ pub fn eval(term: &Term, name: &str, typ: &ColumnType, ctx: &EvalCtx<'_>) -> Res
             BoundValue::Null => Ok(Val::Null),
             BoundValue::Unset => Ok(Val::Unset),
             BoundValue::Bytes(b) => {
-                validate_value(typ, &b)
-                    .map_err(|e| format!("Exception while binding column {name}: {e}"))?;
+                validate_value(typ, &b)?;
                 Ok(Val::Bytes(b))
             }
         },

@@ -51,8 +51,23 @@ fn ddl_errors_are_cassandras() {
     );
     let e = h.err("CREATE KEYSPACE k2 WITH replication = {'class': 'SimpleStrategy'}");
     assert_eq!(e.code, ErrorCode::ConfigError);
-    let e = h.err("DROP KEYSPACE nope");
-    assert_eq!(e.code, ErrorCode::ConfigError);
+    is_invalid(
+        &h.err("DROP KEYSPACE nope"),
+        "Keyspace 'nope' doesn't exist",
+    );
+    is_invalid(
+        &h.err("CREATE TYPE ks.a (x int, x int)"),
+        "Duplicate field name 'x' in type 'a'",
+    );
+    h.ok("CREATE TYPE a (x int)");
+    is_invalid(
+        &h.err("CREATE TYPE a (x int)"),
+        "A user type with name 'a' already exists",
+    );
+    is_invalid(
+        &h.err("CREATE TABLE nopk (k int, v int)"),
+        "No PRIMARY KEY specifed (exactly one required)",
+    );
     let e = h.err("SELEC * FROM t");
     assert_eq!(e.code, ErrorCode::SyntaxError);
     let e = h.err("DROP TABLE system.local");
@@ -111,4 +126,49 @@ fn dropped_columns_do_not_come_back() {
     h.ok("ALTER TABLE t DROP v");
     h.ok("ALTER TABLE t ADD v int");
     assert_eq!(h.ints("SELECT k, v FROM t"), vec![vec![1, -1]]);
+}
+
+#[test]
+fn secondary_indexes_serve_queries_without_filtering() {
+    let mut h = Harness::with_ks();
+    h.ok("CREATE TABLE t (k int PRIMARY KEY, v int, w int, s set<text>)");
+    h.ok("INSERT INTO t (k, v, w, s) VALUES (1, 5, 1, {'a'})");
+    h.ok("INSERT INTO t (k, v, w, s) VALUES (2, 6, 1, {'b'})");
+    is_invalid(
+        &h.err("SELECT k FROM t WHERE v = 5"),
+        super::super::errors::FILTERING,
+    );
+    let o = h.q("CREATE INDEX ON t (v)");
+    assert_eq!(
+        o.schema_change.map(|c| (c.change, c.target)),
+        Some((
+            SchemaChangeType::Updated,
+            SchemaChangeTarget::Table("ks".into(), "t".into())
+        ))
+    );
+    h.ok("CREATE INDEX s_idx ON t (s)");
+    assert_eq!(h.ints("SELECT k FROM t WHERE v = 5"), vec![vec![1]]);
+    assert_eq!(
+        h.ints("SELECT k FROM t WHERE s CONTAINS 'b'"),
+        vec![vec![2]]
+    );
+    is_invalid(
+        &h.err("SELECT k FROM t WHERE v = 5 AND w = 1"),
+        super::super::errors::FILTERING,
+    );
+    let rows =
+        h.rows("SELECT index_name, options FROM system_schema.indexes WHERE keyspace_name = 'ks'");
+    let names: Vec<String> = rows.iter().map(|r| text(&r[0])).collect();
+    assert_eq!(names, ["s_idx", "t_v_idx"]);
+    is_invalid(
+        &h.err("ALTER TABLE t DROP v"),
+        "Cannot drop column v because it has dependent secondary indexes (t_v_idx)",
+    );
+    let e = h.err("CREATE INDEX t_v_idx ON t (w)");
+    assert!(matches!(e.code, ErrorCode::AlreadyExists { .. }), "{e:?}");
+    h.ok("DROP INDEX t_v_idx");
+    is_invalid(
+        &h.err("SELECT k FROM t WHERE v = 5"),
+        super::super::errors::FILTERING,
+    );
 }

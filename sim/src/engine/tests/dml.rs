@@ -514,3 +514,150 @@ fn aggregates_without_partition_key_warn() {
         .warnings
         .is_empty());
 }
+
+#[test]
+fn field_and_element_selectors() {
+    let mut h = Harness::with_ks();
+    h.ok("CREATE TYPE pt (x int, y int)");
+    h.ok("CREATE TABLE t (k int PRIMARY KEY, p frozen<pt>, m map<text, int>, l list<int>)");
+    h.ok("INSERT INTO t (k, p, m, l) VALUES (1, {x: 3, y: 4}, {'a': 7, 'b': 8}, [5, 6])");
+    assert_eq!(
+        h.ints("SELECT p.y, m['b'], l[1], m['zz'] FROM t WHERE k = 1"),
+        vec![vec![4, 8, 6, -1]]
+    );
+    assert_eq!(h.names("SELECT p.y FROM t")[0], "p.y");
+}
+
+#[test]
+fn non_frozen_udt_fields_update() {
+    let mut h = Harness::with_ks();
+    h.ok("CREATE TYPE pt (x int, y int)");
+    h.ok("CREATE TABLE t (k int PRIMARY KEY, p pt, f frozen<pt>)");
+    h.ok("INSERT INTO t (k, p) VALUES (1, {x: 1, y: 2})");
+    h.ok("UPDATE t SET p.y = 9 WHERE k = 1");
+    assert_eq!(
+        h.ints("SELECT p.x, p.y FROM t WHERE k = 1"),
+        vec![vec![1, 9]]
+    );
+    h.ok("DELETE p.x FROM t WHERE k = 1");
+    assert_eq!(
+        h.ints("SELECT p.x, p.y FROM t WHERE k = 1"),
+        vec![vec![-1, 9]]
+    );
+    is_invalid(
+        &h.err("UPDATE t SET f.x = 1 WHERE k = 1"),
+        "Invalid operation (f.x = ?) for frozen UDT column f",
+    );
+}
+
+#[test]
+fn prepare_checks_the_where_clause() {
+    let mut h = Harness::with_ks();
+    h.ok("CREATE TABLE t (k int, c int, v int, PRIMARY KEY (k, c))");
+    let mut ks = h.keyspace.clone();
+    let mut ctx = RequestContext {
+        coordinator: 0,
+        cluster: &h.cluster,
+        version: ProtocolVersion::V4,
+        keyspace: &mut ks,
+        stats: &h.stats,
+    };
+    let prep = |ctx: &mut RequestContext<'_>, q: &str| {
+        h.engine
+            .prepare(
+                ctx,
+                &Prepare {
+                    query: q.into(),
+                    keyspace: None,
+                },
+            )
+            .result
+    };
+    let e = prep(&mut ctx, "SELECT * FROM t WHERE v = ?").unwrap_err();
+    is_invalid(&e, super::super::errors::FILTERING);
+    let e = prep(&mut ctx, "UPDATE t SET v = ? WHERE k = ?").unwrap_err();
+    is_invalid(&e, "Some clustering keys are missing: c");
+    assert!(prep(
+        &mut ctx,
+        "SELECT * FROM t WHERE k = ? AND c IN ? ORDER BY c DESC"
+    )
+    .is_ok());
+    assert!(prep(&mut ctx, "SELECT * FROM t WHERE token(k) > ? LIMIT ?").is_ok());
+}
+
+#[test]
+fn prepare_accepts_multi_column_markers() {
+    let mut h = Harness::with_ks();
+    h.ok("CREATE TABLE t (k int, a int, b int, PRIMARY KEY (k, a, b))");
+    let mut ks = h.keyspace.clone();
+    let mut ctx = RequestContext {
+        coordinator: 0,
+        cluster: &h.cluster,
+        version: ProtocolVersion::V4,
+        keyspace: &mut ks,
+        stats: &h.stats,
+    };
+    for q in [
+        "SELECT * FROM t WHERE k = ? AND (a, b) > ?",
+        "SELECT * FROM t WHERE k = ? AND (a, b) IN ?",
+        "SELECT * FROM t WHERE k = ? AND (a, b) = (?, ?)",
+    ] {
+        let out = h.engine.prepare(
+            &mut ctx,
+            &Prepare {
+                query: q.into(),
+                keyspace: None,
+            },
+        );
+        assert!(out.result.is_ok(), "{q}: {out:?}");
+    }
+}
+
+#[test]
+fn conditional_update_restrictions() {
+    let mut h = Harness::with_ks();
+    h.ok("CREATE TABLE t (k int PRIMARY KEY, v int)");
+    h.ok("CREATE TABLE c (k int PRIMARY KEY, n counter)");
+    is_invalid(
+        &h.err("INSERT INTO t (k, v) VALUES (1, 1) IF NOT EXISTS USING TIMESTAMP 5"),
+        "Cannot provide custom timestamp for conditional updates",
+    );
+    is_invalid(
+        &h.err("UPDATE c SET n = n + 1 WHERE k = 1 IF EXISTS"),
+        "Conditional updates are not supported on counter tables",
+    );
+}
+
+#[test]
+fn malformed_bind_values_are_refused_with_cassandras_message() {
+    let mut h = Harness::with_ks();
+    h.ok("CREATE TABLE t (k int PRIMARY KEY, v text)");
+    let params = QueryParameters {
+        values: values(&[Some(vec![0, 0, 1]), Some(b"x".to_vec())]),
+        ..QueryParameters::default()
+    };
+    let e = h
+        .run("INSERT INTO t (k, v) VALUES (?, ?)", params)
+        .result
+        .unwrap_err();
+    is_invalid(&e, "Expected 4 or 0 byte int (3)");
+    let params = QueryParameters {
+        values: values(&[Some(vec![0, 0, 0, 1]), Some(vec![0xff])]),
+        ..QueryParameters::default()
+    };
+    let e = h
+        .run("INSERT INTO t (k, v) VALUES (?, ?)", params)
+        .result
+        .unwrap_err();
+    is_invalid(&e, "String didn't validate.");
+}
+
+#[test]
+fn select_json() {
+    let mut h = Harness::with_ks();
+    h.ok("CREATE TABLE t (k int PRIMARY KEY, v text, l list<int>)");
+    h.ok("INSERT INTO t (k, v, l) VALUES (1, 'x', [1, 2])");
+    assert_eq!(h.names("SELECT JSON * FROM t"), ["[json]"]);
+    let rows = h.rows("SELECT JSON k, v, l FROM t");
+    assert_eq!(text(&rows[0][0]), "{\"k\": 1, \"v\": \"x\", \"l\": [1, 2]}");
+}

@@ -205,3 +205,48 @@ fn virtual_schema_lists_virtual_tables() {
         ]
     );
 }
+
+#[test]
+fn every_reference_table_has_its_columns_and_types() {
+    let reference = include_str!("../system_schema_4.0.13.cql");
+    let catalog = super::super::sysload::system_catalog();
+    let mut current: Option<(String, String)> = None;
+    let mut checked = 0;
+    for line in reference.lines() {
+        let trimmed = line.trim();
+        let header = trimmed
+            .strip_prefix("CREATE TABLE ")
+            .or_else(|| trimmed.strip_prefix("VIRTUAL TABLE "));
+        if let Some(h) = header {
+            let full = h.trim_end_matches(" (");
+            let (ks, t) = full.split_once('.').expect("qualified name");
+            current = Some((ks.to_string(), t.trim_matches('"').to_string()));
+            continue;
+        }
+        if trimmed.starts_with(')') || trimmed == "*/" {
+            current = None;
+            continue;
+        }
+        let Some((ks, t)) = &current else { continue };
+        if !line.starts_with("    ") || trimmed.starts_with("PRIMARY KEY") {
+            continue;
+        }
+        let body = trimmed
+            .trim_end_matches(',')
+            .trim_end_matches(" PRIMARY KEY");
+        let (name, typ) = body.split_once(' ').expect("column line");
+        let table = catalog
+            .table(ks, t)
+            .unwrap_or_else(|| panic!("{ks}.{t} missing"));
+        let col = table
+            .column(name.trim_matches('"'))
+            .unwrap_or_else(|| panic!("{ks}.{t}.{name} missing"));
+        assert_eq!(
+            col.typ.to_cql(),
+            typ.trim_end_matches(" static"),
+            "{ks}.{t}.{name}"
+        );
+        checked += 1;
+    }
+    assert!(checked > 400, "checked {checked} columns");
+}
