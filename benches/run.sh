@@ -14,15 +14,15 @@
 #   sys/req      syscalls: `perf stat -e raw_syscalls:sys_enter` on the client, enabled only for
 #                the window through `perf stat --control` (n/a when perf cannot count them)
 #
-# Settings (environment): REPS (3), WARMUP_MS (400), DURATION_MS (1500), CONCURRENCIES ("1 64 1024"),
+# Settings (environment): REPS (5), WARMUP_MS (400), DURATION_MS (1200), CONCURRENCIES ("1 64 1024"),
 # WORKLOADS ("insert select"), CLIENTS (every built client), PORT (0: any free port),
 # CLIENT_CPU (0), SERVER_CPU (1).
 set -euo pipefail
 cd "$(dirname "$0")"
 
-REPS=${REPS:-3}
+REPS=${REPS:-5}
 WARMUP_MS=${WARMUP_MS:-400}
-DURATION_MS=${DURATION_MS:-1500}
+DURATION_MS=${DURATION_MS:-1200}
 CONCURRENCIES=${CONCURRENCIES:-"1 64 1024"}
 WORKLOADS=${WORKLOADS:-"insert select"}
 PORT=${PORT:-0}
