@@ -149,3 +149,133 @@ fn respond<'a>(
         )),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use bytes::Bytes;
+    use ringbolt_driver::protocol::frame::{decode_response, encode_request, RequestFrame};
+    use ringbolt_driver::protocol::request::{
+        Execute, Options, Prepare, QueryParameters, Request, SerializedValues,
+    };
+    use ringbolt_driver::protocol::response::ResultBody;
+    use ringbolt_driver::protocol::{Consistency, ProtocolVersion};
+    use tokio::net::TcpListener;
+
+    async fn server() -> TcpStream {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let canned = Arc::new(Canned::new(addr.port()).unwrap());
+        tokio::spawn(async move {
+            let (socket, _) = listener.accept().await.unwrap();
+            serve(socket, canned).await
+        });
+        TcpStream::connect(addr).await.unwrap()
+    }
+
+    async fn read_frame(socket: &mut TcpStream) -> (FrameHeader, Response) {
+        let mut head = [0u8; HEADER_LENGTH];
+        socket.read_exact(&mut head).await.unwrap();
+        let header = FrameHeader::decode(&head).unwrap();
+        let mut body = vec![0u8; header.length as usize];
+        socket.read_exact(&mut body).await.unwrap();
+        let frame = decode_response(&header, Bytes::from(body)).unwrap();
+        (header, frame.response)
+    }
+
+    fn execute(id: &[u8], skip_metadata: bool) -> Request {
+        Request::Execute(Execute {
+            id: id.to_vec(),
+            result_metadata_id: None,
+            params: QueryParameters {
+                consistency: Consistency::One,
+                values: SerializedValues::default(),
+                skip_metadata,
+                ..QueryParameters::default()
+            },
+        })
+    }
+
+    #[tokio::test]
+    async fn answers_pipelined_requests_on_their_stream_ids() {
+        let mut socket = server().await;
+        let mut out = Vec::new();
+        let requests = [
+            (7, Request::Options(Options)),
+            (
+                3,
+                Request::Prepare(Prepare {
+                    query: "SELECT k, v FROM bench.kv WHERE k = ?".to_owned(),
+                    keyspace: None,
+                }),
+            ),
+            (900, execute(&SELECT_ID, true)),
+            (11, execute(&INSERT_ID, false)),
+            (12, execute(b"unknown", false)),
+        ];
+        for (stream, request) in requests {
+            let frame = RequestFrame::new(stream, request);
+            encode_request(ProtocolVersion::V4, &frame, &mut out).unwrap();
+        }
+        // All frames in one write; the server answers each in order, on its own stream.
+        socket.write_all(&out).await.unwrap();
+        let (h, r) = read_frame(&mut socket).await;
+        assert_eq!(h.stream, 7);
+        assert!(matches!(r, Response::Supported(_)));
+        let (h, r) = read_frame(&mut socket).await;
+        assert_eq!(h.stream, 3);
+        let Response::Result(ResultBody::Prepared(p)) = r else {
+            panic!("expected Prepared, got {r:?}")
+        };
+        assert_eq!(p.id, SELECT_ID.to_vec());
+        assert_eq!(p.result_metadata.columns.len(), 2);
+        let (h, r) = read_frame(&mut socket).await;
+        assert_eq!(h.stream, 900);
+        let Response::Result(ResultBody::Rows(rows)) = r else {
+            panic!("expected Rows, got {r:?}")
+        };
+        assert_eq!(rows.rows_count, 1);
+        assert!(
+            rows.metadata.columns.is_empty(),
+            "Skip_metadata was asked for"
+        );
+        let (h, r) = read_frame(&mut socket).await;
+        assert_eq!(h.stream, 11);
+        assert!(matches!(r, Response::Result(ResultBody::Void)));
+        let (h, r) = read_frame(&mut socket).await;
+        assert_eq!(h.stream, 12);
+        assert!(matches!(
+            r,
+            Response::Error(ErrorBody {
+                code: ErrorCode::Unprepared { .. },
+                ..
+            })
+        ));
+    }
+
+    #[tokio::test]
+    async fn other_protocol_versions_get_a_protocol_error_in_v4() {
+        let mut socket = server().await;
+        let mut out = Vec::new();
+        let frame = RequestFrame::new(5, Request::Options(Options));
+        encode_request(ProtocolVersion::V5, &frame, &mut out).unwrap();
+        socket.write_all(&out).await.unwrap();
+        let (h, r) = read_frame(&mut socket).await;
+        assert_eq!((h.version, h.stream), (4, 5));
+        let Response::Error(e) = r else {
+            panic!("expected an error, got {r:?}")
+        };
+        assert_eq!(e.code, ErrorCode::ProtocolError);
+        assert!(e.message.contains("(4/v4)"), "{}", e.message);
+    }
+
+    #[tokio::test]
+    async fn a_frame_over_the_limit_closes_the_connection() {
+        let mut socket = server().await;
+        let mut head = [4u8, 0, 0, 1, 0x05, 0, 0, 0, 0];
+        head[5..9].copy_from_slice(&(MAX_BODY as u32 + 1).to_be_bytes());
+        socket.write_all(&head).await.unwrap();
+        let mut buf = [0u8; 16];
+        assert_eq!(socket.read(&mut buf).await.unwrap_or(0), 0);
+    }
+}
