@@ -69,6 +69,7 @@ pub use result::{QueryResult, TypedRows};
 pub use statement::{PagingState, PreparedStatement, SimpleStatement, StatementOptions};
 pub use stream::RowStream;
 
+use crate::protocol::ProtocolVersion;
 use std::sync::{Arc, PoisonError, RwLock};
 
 use execute::{Decide, NoRetry};
@@ -120,6 +121,11 @@ impl Session {
     /// The settings the session was built with.
     pub fn config(&self) -> &SessionConfig {
         &self.inner.config
+    }
+
+    /// The protocol version negotiated with the cluster (`None` while no connection is open).
+    pub fn protocol_version(&self) -> Option<ProtocolVersion> {
+        self.inner.picker.protocol_version()
     }
 
     /// The keyspace in use (from the configuration or the last `USE`).

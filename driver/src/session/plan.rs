@@ -40,6 +40,8 @@ pub(crate) trait NodePicker: Send + Sync {
     fn plan(&self, routing: &RoutingInfo<'_>) -> Vec<Target>;
     /// Closes every connection and stops reconnecting.
     fn close(&self) -> BoxFuture<'_, ()>;
+    /// The protocol version the open connections negotiated, if any is open.
+    fn protocol_version(&self) -> Option<crate::protocol::ProtocolVersion>;
 }
 
 /// The session's picker until the cluster layer is wired in: the connections of one node.
@@ -50,6 +52,13 @@ pub(crate) struct SingleNode {
 impl NodePicker for SingleNode {
     fn close(&self) -> BoxFuture<'_, ()> {
         Box::pin(self.pool.close())
+    }
+
+    fn protocol_version(&self) -> Option<crate::protocol::ProtocolVersion> {
+        self.pool
+            .connections()
+            .first()
+            .map(Connection::protocol_version)
     }
 
     fn plan(&self, _routing: &RoutingInfo<'_>) -> Vec<Target> {
