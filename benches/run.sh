@@ -115,16 +115,23 @@ median() {
             printf fmt "\n", m }'
 }
 
+# spread CLIENT WORKLOAD CONC COLUMN: "min-max" of that column over the repetitions
+spread() {
+    awk -v c="$1" -v w="$2" -v k="$3" -v col="$4" '$1 == c && $2 == w && $3 == k && $col != "n/a" { print $col }' "$WORK/results" |
+        sort -g | awk 'NR == 1 { lo = $1 } { hi = $1 } END { if (NR == 0) print "n/a"; else printf "%.2f-%.2f\n", lo, hi }'
+}
+
 echo
 echo "date: $(date -u '+%Y-%m-%d %H:%M UTC'); machine: nproc=$(nproc), $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1), $(uname -sr)"
 echo "ringbolt: $(git rev-parse --short HEAD 2>/dev/null || echo unknown); scylla crate: $(awk '/^name = "scylla"$/ { getline; gsub(/[^0-9.]/, ""); print }' Cargo.lock)"
 echo "medians of $REPS runs ($WARMUP_MS ms warm-up, $DURATION_MS ms measured each)"
-printf "%-16s %-7s %6s %10s %11s %11s %10s %9s\n" client workload conc "req/s" "cpu_us/req" "allocs/req" "bytes/req" "sys/req"
+printf "%-16s %-7s %6s %10s %11s %13s %11s %10s %9s\n" client workload conc "req/s" "cpu_us/req" "(min-max)" "allocs/req" "bytes/req" "sys/req"
 for workload in $WORKLOADS; do
     for conc in $CONCURRENCIES; do
         for client in $CLIENTS; do
-            printf "%-16s %-7s %6s %10s %11s %11s %10s %9s\n" "$client" "$workload" "$conc" \
+            printf "%-16s %-7s %6s %10s %11s %13s %11s %10s %9s\n" "$client" "$workload" "$conc" \
                 "$(median "$client" "$workload" "$conc" 4 %.0f)" "$(median "$client" "$workload" "$conc" 5 %.2f)" \
+                "$(spread "$client" "$workload" "$conc" 5)" \
                 "$(median "$client" "$workload" "$conc" 6 %.2f)" "$(median "$client" "$workload" "$conc" 7 %.1f)" \
                 "$(median "$client" "$workload" "$conc" 8 %.3f)"
         done
