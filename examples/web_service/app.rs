@@ -15,7 +15,7 @@ use tokio::net::TcpListener;
 
 use super::cursor;
 use super::model::Link;
-use super::store::{CreateError, NewLink, Store, StoreError};
+use super::store::{CreateError, ListError, NewLink, Store, StoreError};
 
 /// What every handler shares.
 pub struct AppState {
@@ -284,6 +284,12 @@ async fn delete_link(
     }
 }
 
+fn bad_cursor() -> ApiError {
+    ApiError::BadRequest(
+        "cursor is not one this service returned for this user; start again without it".into(),
+    )
+}
+
 async fn list_links(
     State(state): State<Arc<AppState>>,
     user: Result<Path<String>, axum::extract::rejection::PathRejection>,
@@ -305,11 +311,13 @@ async fn list_links(
     };
     let cursor = match params.cursor.as_deref() {
         None | Some("") => None,
-        Some(text) => Some(cursor::decode(text).ok_or_else(|| {
-            ApiError::BadRequest("cursor is not one this service returned".into())
-        })?),
+        Some(text) => Some(cursor::decode(text).ok_or_else(bad_cursor)?),
     };
-    let (links, next) = state.store.list(&user, limit, cursor).await?;
+    let (links, next) = match state.store.list(&user, limit, cursor).await {
+        Ok(page) => page,
+        Err(ListError::BadCursor) => return Err(bad_cursor()),
+        Err(ListError::Store(e)) => return Err(ApiError::Unavailable(e)),
+    };
     Ok(Json(LinkPage {
         links: links
             .into_iter()

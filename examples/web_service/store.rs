@@ -5,7 +5,7 @@ use std::net::IpAddr;
 use chrono::{DateTime, Utc};
 use ringbolt::mapping::{FetchError, Prepared};
 use ringbolt::session::{
-    BatchStatement, PagingState, PrepareError, PreparedStatement, QueryError, Session,
+    BatchStatement, DbError, PagingState, PrepareError, PreparedStatement, QueryError, Session,
     SimpleStatement,
 };
 
@@ -77,6 +77,15 @@ pub fn chain(e: &dyn std::error::Error) -> String {
 pub enum CreateError {
     /// The requested slug belongs to another link.
     SlugTaken(String),
+    /// The database failed.
+    Store(StoreError),
+}
+
+/// Listing a user's links failed.
+#[derive(Debug)]
+pub enum ListError {
+    /// The server refused the cursor: it was not made by this query.
+    BadCursor,
     /// The database failed.
     Store(StoreError),
 }
@@ -315,7 +324,26 @@ impl Store {
         owner: &str,
         limit: i32,
         cursor: Option<PagingState>,
-    ) -> Result<(Vec<UserLink>, Option<PagingState>), StoreError> {
+    ) -> Result<(Vec<UserLink>, Option<PagingState>), ListError> {
+        let had_cursor = cursor.is_some();
+        self.list_page(owner, limit, cursor)
+            .await
+            .map_err(|(e, refused_by_server)| {
+                // The server refuses a paging state it did not make as invalid input.
+                if had_cursor && refused_by_server {
+                    ListError::BadCursor
+                } else {
+                    ListError::Store(e)
+                }
+            })
+    }
+
+    async fn list_page(
+        &self,
+        owner: &str,
+        limit: i32,
+        cursor: Option<PagingState>,
+    ) -> Result<(Vec<UserLink>, Option<PagingState>), (StoreError, bool)> {
         let mut statement = self
             .list_user_links
             .statement()
@@ -328,10 +356,19 @@ impl Store {
             .session
             .execute(&statement, (owner.to_owned(),))
             .await
-            .map_err(|e| StoreError::query(&e))?;
-        let rows_error = |e: ringbolt::session::RowsError| StoreError {
-            kind: "Rows".into(),
-            message: chain(&e),
+            .map_err(|e| {
+                let refused = matches!(
+                    e.db_error(),
+                    Some(DbError::ProtocolError | DbError::Invalid)
+                );
+                (StoreError::query(&e), refused)
+            })?;
+        let rows_error = |e: ringbolt::session::RowsError| {
+            let e = StoreError {
+                kind: "Rows".into(),
+                message: chain(&e),
+            };
+            (e, false)
         };
         let links = result
             .rows::<UserLink>()

@@ -249,6 +249,8 @@ async fn every_endpoint_over_http() {
         "/users/ada/links?limit=1000",
         "/users/ada/links?limit=x",
         "/users/ada/links?cursor=zz",
+        // Well-formed hex, but not a paging state the server made.
+        "/users/ada/links?cursor=00ff",
         "/users/a%20b/links",
     ] {
         let reply = http(addr, "GET", bad, None).await;
