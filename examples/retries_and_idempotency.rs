@@ -1,8 +1,9 @@
 //! Why the driver asks whether a statement is idempotent. With sim fault injection, a write is
 //! applied but the coordinator answers WRITE_TIMEOUT: the client cannot know the write happened.
 //! Running an idempotent statement again is harmless; running a counter increment again
-//! counts twice. The driver therefore retries only statements marked idempotent (the typed API
-//! marks them from the statement: `increment` and `IF` statements are not).
+//! counts twice. So a retry policy may retry a write only when the statement is marked
+//! idempotent (`with_idempotent(true)`; the typed API marks each generated statement:
+//! `increment`, `decrement` and `IF` statements are not idempotent).
 //!
 //! ```text
 //! cargo run --example retries_and_idempotency     # embedded ringbolt-sim only (fault injection)
@@ -101,8 +102,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     // What a blind retry of the increment would do: count the same click twice.
     session.execute(&count, ("home",)).await?;
     println!(
-        "clicks after retrying it: {} — one click counted twice; this is why the driver \
-         never retries a statement that is not marked idempotent",
+        "clicks after retrying it: {} — one click counted twice; this is why a statement \
+         not marked idempotent must never be retried",
         clicks(&session).await?
     );
     // Retrying the idempotent statement is harmless: the title is the same either way.

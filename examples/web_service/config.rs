@@ -26,6 +26,9 @@ pub struct Config {
     pub client_cert: Option<(String, String)>,
     /// `RINGBOLT_CONSISTENCY` (default `LOCAL_QUORUM`).
     pub consistency: Option<Consistency>,
+    /// `RINGBOLT_REPLICATION_FACTOR`: replicas of the keyspace in the local datacenter when it
+    /// is created (default 3).
+    pub replication_factor: Option<u32>,
 }
 
 /// A setting is not valid.
@@ -79,7 +82,16 @@ impl Config {
             })?),
             None => None,
         };
+        let replication_factor = match var("RINGBOLT_REPLICATION_FACTOR") {
+            Some(text) => Some(text.parse::<u32>().ok().filter(|n| *n > 0).ok_or_else(|| {
+                ConfigError(format!(
+                    "RINGBOLT_REPLICATION_FACTOR={text:?} is not a positive whole number"
+                ))
+            })?),
+            None => None,
+        };
         Ok(Config {
+            replication_factor,
             contact_points,
             local_dc: var("RINGBOLT_LOCAL_DC"),
             credentials,
@@ -147,7 +159,8 @@ pub async fn connect(config: &Config) -> Result<Connected, Box<dyn std::error::E
         (Some(cluster), points, "dc1".to_owned(), 3)
     } else {
         let dc = config.local_dc.clone().unwrap_or_else(|| "dc1".to_owned());
-        (None, config.contact_points.clone(), dc, 3)
+        let rf = config.replication_factor.unwrap_or(3);
+        (None, config.contact_points.clone(), dc, rf)
     };
     let store = connect_to(config, contact_points, &local_dc, rf).await?;
     Ok(Connected { store, embedded })
@@ -188,4 +201,21 @@ pub async fn connect_to(
 
 fn read_pem(path: &str) -> Result<String, ConfigError> {
     std::fs::read_to_string(path).map_err(|e| ConfigError(format!("cannot read {path}: {e}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn consistency_names() {
+        assert_eq!(
+            parse_consistency("LOCAL_QUORUM"),
+            Some(Consistency::LocalQuorum)
+        );
+        assert_eq!(parse_consistency("local_one"), Some(Consistency::LocalOne));
+        assert_eq!(parse_consistency("Quorum"), Some(Consistency::Quorum));
+        assert_eq!(parse_consistency("SERIAL"), None);
+        assert_eq!(parse_consistency("most"), None);
+    }
 }

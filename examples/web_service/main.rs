@@ -8,7 +8,8 @@
 //!
 //! Settings: `RINGBOLT_CONTACT_POINTS`, `RINGBOLT_LOCAL_DC`, `RINGBOLT_USERNAME` /
 //! `RINGBOLT_PASSWORD`, `RINGBOLT_CA_CERT` / `RINGBOLT_CLIENT_CERT` / `RINGBOLT_CLIENT_KEY`,
-//! `RINGBOLT_CONSISTENCY` (default `LOCAL_QUORUM`), `PORT` (default 8080).
+//! `RINGBOLT_CONSISTENCY` (default `LOCAL_QUORUM`), `RINGBOLT_REPLICATION_FACTOR` (default 3, used
+//! when the keyspace is created), `PORT` (default 8080).
 
 mod service;
 

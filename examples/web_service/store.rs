@@ -196,8 +196,9 @@ impl Store {
     }
 
     /// Creates a link. A custom slug is claimed with `INSERT ... IF NOT EXISTS` (Cassandra
-    /// refuses conditional batches across partitions, so the per-user row follows it); a
-    /// generated slug writes both rows in one logged batch.
+    /// refuses conditional batches across partitions, so the per-user row follows it; if that
+    /// second write fails the link exists but is missing from the user's list, and the error
+    /// is returned); a generated slug writes both rows in one logged batch.
     pub async fn create(&self, new: NewLink) -> Result<Link, CreateError> {
         let created_at = now_millis();
         let ttl = new.ttl_seconds.unwrap_or(0);
