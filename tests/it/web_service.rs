@@ -10,7 +10,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use ringbolt_sim::SimCluster;
+use ringbolt::protocol::response::WriteType;
+use ringbolt::protocol::Consistency;
+use ringbolt_sim::fault::errors;
+use ringbolt_sim::{FaultRule, SimCluster};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
@@ -272,6 +275,43 @@ async fn every_endpoint_over_http() {
     assert_eq!(http(addr, "POST", "/links", Some(&body)).await.status, 201);
     let fresh: LinkView = http(addr, "GET", "/links/docs", None).await.json();
     assert_eq!(fresh.clicks, Some(0));
+
+    // Database trouble: 503 with the driver's error kind (sim fault injection, once each).
+    run.cluster.inject(
+        FaultRule::new()
+            .query_contains("FROM shortener.links")
+            .times(1)
+            .reply_error(errors::unavailable(Consistency::LocalQuorum, 2, 1)),
+    );
+    let down = http(addr, "GET", "/links/docs", None).await;
+    assert_eq!(down.status, 503, "{}", down.body);
+    let v: serde_json::Value = down.json();
+    assert_eq!(v["kind"], "Unavailable", "{}", down.body);
+    run.cluster.inject(
+        FaultRule::new()
+            .query_contains("system.local")
+            .times(1)
+            .reply_error(errors::overloaded()),
+    );
+    let sick = http(addr, "GET", "/health", None).await;
+    assert_eq!(sick.status, 503, "{}", sick.body);
+    assert_eq!(sick.json::<serde_json::Value>()["kind"], "Overloaded");
+    // A failed click count still redirects; the click is not counted (and is logged).
+    run.cluster.inject(
+        FaultRule::new()
+            .query_contains("clicks = clicks +")
+            .times(1)
+            .reply_error(errors::write_timeout(
+                Consistency::LocalQuorum,
+                1,
+                2,
+                WriteType::Counter,
+            )),
+    );
+    assert_eq!(http(addr, "GET", "/l/docs", None).await.status, 302);
+    assert_eq!(http(addr, "GET", "/l/docs", None).await.status, 302);
+    let counted: LinkView = http(addr, "GET", "/links/docs", None).await.json();
+    assert_eq!(counted.clicks, Some(1));
 
     // TTL: a link created with ttl_seconds = 1 is gone once that second has passed.
     let body =
