@@ -27,7 +27,7 @@ pub struct AppState {
 pub const MAX_URL_LEN: usize = 2048;
 /// The longest slug or user name accepted.
 pub const MAX_NAME_LEN: usize = 64;
-/// The page size when `limit` is not given, and the largest allowed.
+/// The page size when `limit` is not given.
 pub const DEFAULT_LIMIT: i32 = 20;
 /// The largest `limit`.
 pub const MAX_LIMIT: i32 = 100;

@@ -7,6 +7,8 @@ pub mod app;
 pub mod config;
 #[path = "cursor.rs"]
 pub mod cursor;
+#[path = "errors.rs"]
+pub mod errors;
 #[path = "model.rs"]
 pub mod model;
 #[path = "store.rs"]
