@@ -43,6 +43,12 @@ pub fn router(state: Arc<AppState>) -> Router {
         .route("/l/{slug}", get(follow_link))
         .route("/users/{user}/links", get(list_links))
         .fallback(|| async { ApiError::NotFound("no such route".into()) })
+        .method_not_allowed_fallback(|| async {
+            (
+                StatusCode::METHOD_NOT_ALLOWED,
+                Json(json!({ "error": "this route does not take that method" })),
+            )
+        })
         .with_state(state)
 }
 
