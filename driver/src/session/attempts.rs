@@ -97,6 +97,18 @@ pub struct RequestStats {
     pub connections_replaced: u64,
 }
 
+/// Stream ids in use on the connections a request would be sent to now.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct StreamUsage {
+    /// Open connections counted.
+    pub connections: usize,
+    /// Requests sent and not yet answered (orphaned ones included).
+    pub in_flight: usize,
+    /// Stream ids whose caller gave up, waiting for their late answer.
+    pub orphaned: usize,
+}
+
 /// The live counters behind [`RequestStats`].
 #[derive(Debug, Default)]
 pub(crate) struct Counters {

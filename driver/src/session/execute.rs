@@ -228,16 +228,9 @@ impl Run<'_> {
         }
         // A single-node plan: one more pass on a fresh plan, waiting briefly for the pool to
         // reopen a connection that dropped.
-        let give_up = Instant::now() + REPLAN_WAIT;
-        loop {
-            if let Some(target) = self.picker.plan(&self.spec.routing).into_iter().next() {
-                return Some(target);
-            }
-            if Instant::now() >= give_up {
-                return None;
-            }
-            tokio::time::sleep(REPLAN_POLL).await;
-        }
+        wait_for_plan(self.picker, &self.spec.routing)
+            .await
+            .and_then(|plan| plan.into_iter().next())
     }
 
     fn record(&self, node: Option<SocketAddr>, error: QueryError) {
@@ -378,10 +371,10 @@ async fn run_plan(
     executor: &Executor,
     spec: &RequestSpec<'_>,
 ) -> Result<(ResponseFrame, Option<SocketAddr>), QueryError> {
-    let targets = picker.plan(&spec.routing);
-    if targets.is_empty() {
-        return Err(QueryError::NoConnection);
-    }
+    let targets = match wait_for_plan(picker, &spec.routing).await {
+        Some(first) => first,
+        None => return Err(QueryError::NoConnection),
+    };
     let run = Run {
         picker,
         executor,
@@ -444,6 +437,22 @@ async fn run_plan(
     let attempts =
         std::mem::take(&mut *run.attempts.lock().unwrap_or_else(PoisonError::into_inner));
     Err(QueryError::AllNodesFailed { attempts })
+}
+
+/// The picker's plan; when it is empty (a node's connections just dropped and its pool is
+/// reopening them), asks again for up to [`REPLAN_WAIT`]. `None`: still empty.
+async fn wait_for_plan(picker: &dyn NodePicker, routing: &RoutingInfo<'_>) -> Option<Vec<Target>> {
+    let give_up = Instant::now() + REPLAN_WAIT;
+    loop {
+        let plan = picker.plan(routing);
+        if !plan.is_empty() {
+            return Some(plan);
+        }
+        if Instant::now() >= give_up {
+            return None;
+        }
+        tokio::time::sleep(REPLAN_POLL).await;
+    }
 }
 
 /// The answer reported when a retry policy ignores a failure: an empty (Void) result.

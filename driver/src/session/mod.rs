@@ -85,7 +85,7 @@ mod throttle;
 mod tests;
 
 pub use attempts::{
-    ExecutionOptions, RequestStats, StatementRetryPolicy, DEFAULT_MAX_ORPHANED_STREAMS,
+    ExecutionOptions, RequestStats, StatementRetryPolicy, StreamUsage, DEFAULT_MAX_ORPHANED_STREAMS,
 };
 pub use batch::{BatchEntry, BatchStatement, BatchValues};
 pub use builder::SessionBuilder;
@@ -176,6 +176,25 @@ impl Session {
     /// What the execution loop did so far: retries, speculative executions, timeouts.
     pub fn request_stats(&self) -> RequestStats {
         self.inner.executor.counters.snapshot()
+    }
+
+    /// Stream ids in use on the connections the session would send a request to now (with a
+    /// cluster-aware picker: the nodes of an unrouted plan). After requests are cancelled or
+    /// time out, `orphaned` returns to 0 as their late answers arrive.
+    pub fn stream_usage(&self) -> StreamUsage {
+        let routing = plan::RoutingInfo {
+            keyspace: None,
+            routing_key: None,
+            consistency: self.inner.config.default_consistency,
+            idempotent: false,
+        };
+        let mut usage = StreamUsage::default();
+        for target in self.inner.picker.plan(&routing) {
+            usage.connections += 1;
+            usage.in_flight += target.connection.in_flight();
+            usage.orphaned += target.connection.orphaned_streams();
+        }
+        usage
     }
 
     /// Re-prepares every statement this session prepared on `connection` (a node that came
