@@ -57,6 +57,14 @@ pub(crate) struct RequestSpec<'a> {
     pub(crate) retry_policy: Option<Arc<dyn RetryPolicy>>,
 }
 
+impl RequestSpec<'_> {
+    /// Whether the request may run more than once: the statement's flag, and always for
+    /// PREPARE (preparing twice changes nothing).
+    fn idempotent(&self) -> bool {
+        self.routing.idempotent || matches!(self.request, Request::Prepare(_))
+    }
+}
+
 /// The session's execution settings, throttle and counters.
 pub(crate) struct Executor {
     pub(crate) options: ExecutionOptions,
@@ -92,7 +100,7 @@ pub(crate) enum AttemptError {
 
 impl AttemptError {
     /// The facts for the retry policy; `None` when no retry can help.
-    fn facts(&self) -> Option<RequestFailure> {
+    pub(crate) fn facts(&self) -> Option<RequestFailure> {
         match self {
             AttemptError::Db(body) => RequestFailure::from_error_code(&body.code),
             AttemptError::Connection(ConnectionError::Encode(_)) => None,
@@ -246,7 +254,7 @@ impl Run<'_> {
         let Some(mut target) = self.next_target().await else {
             return ExecutionEnd::Exhausted;
         };
-        let idempotent = self.spec.routing.idempotent;
+        let idempotent = self.spec.idempotent();
         let counters = &self.executor.counters;
         let mut request = Cow::Borrowed(&self.spec.request);
         let mut reprepared = false;
@@ -371,10 +379,11 @@ async fn run_plan(
     executor: &Executor,
     spec: &RequestSpec<'_>,
 ) -> Result<(ResponseFrame, Option<SocketAddr>), QueryError> {
-    let targets = match wait_for_plan(picker, &spec.routing).await {
-        Some(first) => first,
-        None => return Err(QueryError::NoConnection),
-    };
+    // No node to try at all: fail fast (the pool is reconnecting in the background).
+    let targets = picker.plan(&spec.routing);
+    if targets.is_empty() {
+        return Err(QueryError::NoConnection);
+    }
     let run = Run {
         picker,
         executor,
@@ -394,8 +403,7 @@ async fn run_plan(
     let speculative = &*executor.options.speculative_execution;
     // Never speculate on a statement that must not run twice.
     let next_start = |started: u32| {
-        spec.routing
-            .idempotent
+        spec.idempotent()
             .then(|| speculative.next_execution_delay(started))
             .flatten()
             .map(|delay| Instant::now() + delay)

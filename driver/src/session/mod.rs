@@ -82,6 +82,8 @@ mod stream;
 mod throttle;
 
 #[cfg(test)]
+mod execute_tests;
+#[cfg(test)]
 mod tests;
 
 pub use attempts::{
