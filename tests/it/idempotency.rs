@@ -567,3 +567,49 @@ async fn ten_thousand_abandoned_requests_leak_no_stream_id() {
         .expect("the session still serves requests");
     assert!(result.rows::<(i32,)>().is_ok());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unprepared_is_reprepared_and_replayed_for_executes_and_batches() {
+    // Nodes 127.0.30.11-13: the 127.0.30.x octet of the first test, other host numbers.
+    let cluster = SimCluster::builder()
+        .nodes(3)
+        .base_address(IpAddr::V4(Ipv4Addr::new(127, 0, 30, 11)))
+        .port(0)
+        .start()
+        .await
+        .expect("sim cluster starts");
+    let session = session_with(&cluster, Session::builder()).await;
+    let prepared = session
+        .prepare("INSERT INTO ks.kv (k, v) VALUES (?, 'forgotten')")
+        .await
+        .expect("prepare");
+    let forget = |opcode| {
+        FaultRule::new()
+            .opcode(opcode)
+            .query_contains("'forgotten'")
+            .times(1)
+            .reply_error(errors::unprepared(prepared.id()))
+    };
+    // Not idempotent: replaying after UNPREPARED is safe, the node ran nothing.
+    let rule = cluster.inject(forget(Opcode::Execute));
+    session.execute(&prepared, (1i32,)).await.expect("replayed");
+    assert!(!cluster.remove_fault(rule));
+    assert_eq!(session.request_stats().reprepared, 1);
+
+    let rule = cluster.inject(forget(Opcode::Batch));
+    let mut batch = ringbolt::session::BatchStatement::logged();
+    batch.append(prepared.clone());
+    session
+        .batch(&batch, ((2i32,),))
+        .await
+        .expect("replayed batch");
+    assert!(!cluster.remove_fault(rule));
+    let stats = session.request_stats();
+    assert_eq!(stats.reprepared, 2);
+    assert_eq!(stats.retries, 0, "a re-prepare is not a retry");
+    let rows = session
+        .query("SELECT k FROM ks.kv WHERE k = 2", ())
+        .await
+        .expect("read back");
+    assert_eq!(rows.rows_num(), 1);
+}
