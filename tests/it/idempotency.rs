@@ -613,3 +613,39 @@ async fn unprepared_is_reprepared_and_replayed_for_executes_and_batches() {
         .expect("read back");
     assert_eq!(rows.rows_num(), 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connection_with_too_many_orphaned_streams_is_replaced() {
+    // Nodes 127.0.31.11-13.
+    let cluster = SimCluster::builder()
+        .nodes(3)
+        .base_address(IpAddr::V4(Ipv4Addr::new(127, 0, 31, 11)))
+        .port(0)
+        .start()
+        .await
+        .expect("sim cluster starts");
+    let session = session_with(&cluster, Session::builder().max_orphaned_streams(4)).await;
+    cluster.inject(
+        FaultRule::new()
+            .opcode(Opcode::Query)
+            .query_contains("WHERE k = 404")
+            .no_response(),
+    );
+    let hung = (0..6).map(|_| {
+        let statement = SimpleStatement::new("SELECT v FROM ks.kv WHERE k = 404")
+            .with_timeout(Duration::from_millis(50));
+        session.query(statement, ())
+    });
+    for result in futures::future::join_all(hung).await {
+        assert!(matches!(result, Err(QueryError::Timeout(_))), "{result:?}");
+    }
+    assert!(session.stream_usage().orphaned > 4);
+    // The next request finds the connection unusable before sending (so even a
+    // non-idempotent statement may move on) and is served on a fresh connection.
+    session
+        .query("SELECT v FROM ks.kv WHERE k = 1", ())
+        .await
+        .expect("served on a fresh connection");
+    assert_eq!(session.request_stats().connections_replaced, 1);
+    assert_eq!(session.stream_usage().orphaned, 0);
+}
