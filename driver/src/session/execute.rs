@@ -29,14 +29,15 @@ use futures::stream::{FuturesUnordered, StreamExt};
 use tokio::time::Instant;
 
 use super::attempts::{Counters, ExecutionOptions};
-use super::errors::{PrepareError, QueryError};
+use super::errors::QueryError;
 use super::plan::{NodePicker, RoutingInfo, Target};
+use super::reprepare::{prepare_on_all, reprepare};
 use super::statement::PreparedInner;
 use super::throttle::Throttle;
 use crate::connection::{Connection, ConnectionError};
 use crate::policies::retry::{gate, RequestFailure, RetryDecision, RetryPolicy};
 use crate::protocol::frame::ResponseFrame;
-use crate::protocol::request::{Prepare, Request};
+use crate::protocol::request::Request;
 use crate::protocol::response::{ErrorBody, ErrorCode, Response, ResultBody};
 use crate::protocol::Consistency;
 
@@ -153,38 +154,6 @@ pub(crate) async fn run(
         let _ = tokio::time::timeout_at(deadline, prepare_on_all(&others, prepare)).await;
     }
     Ok(frame)
-}
-
-/// Sends `prepare` on each target concurrently; failures are logged, not returned.
-async fn prepare_on_all(targets: &[Target], prepare: &Prepare) {
-    let sends = targets.iter().map(|target| async move {
-        let request = Request::Prepare(prepare.clone());
-        match target.connection.send(request).await {
-            Ok(ResponseFrame {
-                response: Response::Result(ResultBody::Prepared(_)),
-                ..
-            }) => {}
-            other => {
-                tracing::debug!(node = ?target.node, ?other, "preparing on another node failed")
-            }
-        }
-    });
-    futures::future::join_all(sends).await;
-}
-
-/// Re-prepares `statements` on `connection` (for example a node that came back up, or a new
-/// connection); returns how many succeeded. The cluster layer calls this through
-/// [`Session::reprepare_on`](super::Session::reprepare_on).
-pub(crate) async fn reprepare_all(
-    connection: &Connection,
-    statements: &[Arc<PreparedInner>],
-) -> usize {
-    let sends = statements.iter().map(|s| reprepare(connection, s));
-    futures::future::join_all(sends)
-        .await
-        .into_iter()
-        .filter(Result::is_ok)
-        .count()
 }
 
 /// How one execution ended (short-lived, one per execution: its size does not matter).
@@ -484,34 +453,4 @@ fn with_consistency(request: &Request, consistency: Consistency) -> Request {
         _ => {}
     }
     request
-}
-
-/// Prepares `statement` again on `connection` after the node answered UNPREPARED.
-async fn reprepare(connection: &Connection, statement: &PreparedInner) -> Result<(), PrepareError> {
-    let request = Request::Prepare(Prepare {
-        query: statement.text.clone(),
-        keyspace: None,
-    });
-    let frame = connection
-        .send(request)
-        .await
-        .map_err(PrepareError::Connection)?;
-    match frame.response {
-        Response::Result(ResultBody::Prepared(prepared)) => {
-            if prepared.id != statement.id {
-                tracing::warn!(
-                    text = %statement.text,
-                    "re-preparing returned a different id; the statement's keyspace or text may have changed"
-                );
-            }
-            Ok(())
-        }
-        Response::Error(body) => Err(PrepareError::Db {
-            error: (&body.code).into(),
-            message: body.message,
-        }),
-        other => Err(PrepareError::UnexpectedResponse {
-            got: crate::connection::response_name(&other),
-        }),
-    }
 }

@@ -76,6 +76,7 @@ mod execute;
 mod ops;
 mod plan;
 mod prepared_cache;
+mod reprepare;
 mod result;
 mod statement;
 mod stream;
@@ -204,7 +205,7 @@ impl Session {
     /// node comes back up.
     pub async fn reprepare_on(&self, connection: &crate::connection::Connection) -> usize {
         let statements = self.inner.prepared.all();
-        execute::reprepare_all(connection, &statements).await
+        reprepare::reprepare_all(connection, &statements).await
     }
 
     /// Closes every connection (and stops reconnecting); requests in flight fail with a
