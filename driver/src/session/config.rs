@@ -110,6 +110,8 @@ pub struct SessionConfig {
     pub protocol_version: Option<ProtocolVersion>,
     /// Heartbeat after this long idle; `None` turns heartbeats off.
     pub heartbeat_interval: Option<Duration>,
+    /// Retry and speculative-execution policies, per-attempt timeout, throttling.
+    pub execution: super::attempts::ExecutionOptions,
 }
 
 impl Default for SessionConfig {
@@ -129,6 +131,7 @@ impl Default for SessionConfig {
             connect_timeout: connection.connect_timeout,
             protocol_version: None,
             heartbeat_interval: connection.heartbeat_interval,
+            execution: super::attempts::ExecutionOptions::default(),
         }
     }
 }
@@ -152,6 +155,7 @@ impl fmt::Debug for SessionConfig {
             .field("connect_timeout", &self.connect_timeout)
             .field("protocol_version", &self.protocol_version)
             .field("heartbeat_interval", &self.heartbeat_interval)
+            .field("execution", &self.execution)
             .finish()
     }
 }

@@ -316,8 +316,9 @@ impl Session {
             },
             timeout: self.timeout(options),
             prepared,
+            retry_policy: options.retry_policy.as_ref().map(|p| p.0.clone()),
         };
-        run(&*self.inner.picker, &*self.inner.decider, &spec).await
+        run(&*self.inner.picker, &self.inner.executor, &spec).await
     }
 
     fn to_result(

@@ -46,6 +46,9 @@ pub struct StatementOptions {
     pub tracing: bool,
     /// Resume from this page.
     pub paging_state: Option<PagingState>,
+    /// Retry policy for this statement instead of the session's (the idempotency gate still
+    /// applies).
+    pub retry_policy: Option<super::attempts::StatementRetryPolicy>,
 }
 
 macro_rules! statement_options {
@@ -97,6 +100,16 @@ macro_rules! statement_options {
             /// Declares whether the statement is idempotent.
             pub fn with_idempotent(mut self, idempotent: bool) -> Self {
                 self.options.idempotent = idempotent;
+                self
+            }
+
+            /// Uses this retry policy instead of the session's; the idempotency gate still
+            /// applies to its decisions.
+            pub fn with_retry_policy(
+                mut self,
+                policy: std::sync::Arc<dyn $crate::policies::retry::RetryPolicy>,
+            ) -> Self {
+                self.options.retry_policy = Some($crate::session::StatementRetryPolicy(policy));
                 self
             }
 
