@@ -276,24 +276,25 @@ async fn every_endpoint_over_http() {
     let fresh: LinkView = http(addr, "GET", "/links/docs", None).await.json();
     assert_eq!(fresh.clicks, Some(0));
 
-    // Database trouble: 503 with the driver's error kind (sim fault injection, once each).
-    run.cluster.inject(
+    // Database trouble: 503 with the driver's error kind. The faults hold on every node until
+    // removed, since the driver retries an Unavailable or Overloaded answer on another node.
+    let unavailable = run.cluster.inject(
         FaultRule::new()
             .query_contains("FROM shortener.links")
-            .times(1)
             .reply_error(errors::unavailable(Consistency::LocalQuorum, 2, 1)),
     );
     let down = http(addr, "GET", "/links/docs", None).await;
+    run.cluster.remove_fault(unavailable);
     assert_eq!(down.status, 503, "{}", down.body);
     let v: serde_json::Value = down.json();
     assert_eq!(v["kind"], "Unavailable", "{}", down.body);
-    run.cluster.inject(
+    let overloaded = run.cluster.inject(
         FaultRule::new()
             .query_contains("system.local")
-            .times(1)
             .reply_error(errors::overloaded()),
     );
     let sick = http(addr, "GET", "/health", None).await;
+    run.cluster.remove_fault(overloaded);
     assert_eq!(sick.status, 503, "{}", sick.body);
     assert_eq!(sick.json::<serde_json::Value>()["kind"], "Overloaded");
     // A failed click count still redirects; the click is not counted (and is logged).

@@ -152,9 +152,14 @@ impl QueryError {
     }
 
     /// The server's typed error, if the server answered with one.
+    ///
+    /// For [`QueryError::AllNodesFailed`] it is the last node's answer, when that node answered.
     pub fn db_error(&self) -> Option<&DbError> {
         match self {
             QueryError::Db { error, .. } => Some(error),
+            QueryError::AllNodesFailed { attempts } => {
+                attempts.last().and_then(|(_, last)| last.db_error())
+            }
             _ => None,
         }
     }
