@@ -1,4 +1,7 @@
 //! Integration tests: one binary, modules per concern.
 mod mapping_compile;
+mod mapping_counters;
 mod mapping_session;
+mod mapping_support;
+mod mapping_types;
 mod ui;
