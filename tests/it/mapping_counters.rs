@@ -83,11 +83,16 @@ async fn counters_increment_and_decrement() {
 
     let top = s.prepare_typed(PageHits::top()).await.unwrap();
     assert_eq!(
-        s.fetch_all(&top, ("example.org".into(), 3, 1)).await.unwrap(),
+        s.fetch_all(&top, ("example.org".into(), 3, 1))
+            .await
+            .unwrap(),
         [("/a".to_owned(), 5)]
     );
 
-    let range = s.prepare_typed(PageHits::select_range_path()).await.unwrap();
+    let range = s
+        .prepare_typed(PageHits::select_range_path())
+        .await
+        .unwrap();
     let got = s
         .fetch_all(&range, ("example.org".into(), 3, "/".into(), "/a".into()))
         .await
@@ -98,10 +103,7 @@ async fn counters_increment_and_decrement() {
     let delete = s.prepare_typed(PageHits::delete()).await.unwrap();
     s.execute_typed(&delete, key("/a")).await.unwrap();
     assert_eq!(s.fetch_optional(&get, key("/a")).await.unwrap(), None);
-    let delete_partition = s
-        .prepare_typed(PageHits::delete_partition())
-        .await
-        .unwrap();
+    let delete_partition = s.prepare_typed(PageHits::delete_partition()).await.unwrap();
     s.execute_typed(&delete_partition, ("example.org".into(), 3))
         .await
         .unwrap();

@@ -108,12 +108,16 @@ async fn generated_statements_round_trip_on_the_sim() {
     let a = Reading::new("s1", 1, 0, 1);
     s.execute_typed(&insert, a.row()).await.unwrap();
     assert_eq!(
-        s.fetch_optional(&get, ("s1".into(), 1, 0, 1)).await.unwrap(),
+        s.fetch_optional(&get, ("s1".into(), 1, 0, 1))
+            .await
+            .unwrap(),
         Some(a.clone())
     );
     // Another day is another partition.
     assert_eq!(
-        s.fetch_optional(&get, ("s1".into(), 2, 0, 1)).await.unwrap(),
+        s.fetch_optional(&get, ("s1".into(), 2, 0, 1))
+            .await
+            .unwrap(),
         None
     );
 
@@ -132,7 +136,9 @@ async fn generated_statements_round_trip_on_the_sim() {
     };
     assert!(!s.apply(&lwt, b2.row()).await.unwrap());
     assert_eq!(
-        s.fetch_optional(&get, ("s1".into(), 1, 0, 2)).await.unwrap(),
+        s.fetch_optional(&get, ("s1".into(), 1, 0, 2))
+            .await
+            .unwrap(),
         Some(b.clone())
     );
 
@@ -147,7 +153,9 @@ async fn generated_statements_round_trip_on_the_sim() {
         ..b.clone()
     };
     assert_eq!(
-        s.fetch_optional(&get, ("s1".into(), 1, 0, 2)).await.unwrap(),
+        s.fetch_optional(&get, ("s1".into(), 1, 0, 2))
+            .await
+            .unwrap(),
         Some(updated.clone())
     );
     // A conditional hand-written update: applied on an existing row only.
@@ -161,7 +169,9 @@ async fn generated_statements_round_trip_on_the_sim() {
         .await
         .unwrap());
     assert_eq!(
-        s.fetch_optional(&get, ("s1".into(), 1, 0, 3)).await.unwrap(),
+        s.fetch_optional(&get, ("s1".into(), 1, 0, 3))
+            .await
+            .unwrap(),
         None,
         "IF EXISTS must not create the row"
     );
@@ -197,7 +207,10 @@ async fn generated_statements_round_trip_on_the_sim() {
         .cloned()
         .collect();
     assert_eq!(middle.len(), 2);
-    assert_eq!(all(s, &range_seq, ("s1".into(), 1, 2, 11, 13)).await, middle);
+    assert_eq!(
+        all(s, &range_seq, ("s1".into(), 1, 2, 11, 13)).await,
+        middle
+    );
 
     // Hand-written: ORDER BY ... DESC with LIMIT ?, and IN ? on a partition key column.
     let latest = prepare(s, Reading::latest()).await;
@@ -221,7 +234,9 @@ async fn generated_statements_round_trip_on_the_sim() {
         .await
         .unwrap();
     assert_eq!(
-        s.fetch_optional(&get, ("s1".into(), 1, 0, 1)).await.unwrap(),
+        s.fetch_optional(&get, ("s1".into(), 1, 0, 1))
+            .await
+            .unwrap(),
         None
     );
     assert_eq!(
@@ -260,21 +275,22 @@ async fn a_large_partition_is_read_page_by_page() {
     let partition = prepare(s, Reading::select_partition())
         .await
         .with_page_size(100);
-    let mut stream = s
-        .stream_typed(&partition, ("big".into(), 7))
-        .await
-        .unwrap();
+    let mut stream = s.stream_typed(&partition, ("big".into(), 7)).await.unwrap();
     let mut seen = Vec::new();
-    let mut pages = 0;
+    // The paging states the stream went through: one per page but the last.
+    let mut states: Vec<Vec<u8>> = Vec::new();
     while let Some(row) = timeout(TIMEOUT, stream.next()).await.expect("no hang") {
         let row = row.unwrap();
-        if seen.len() % 100 == 0 {
-            pages += 1;
-        }
         seen.push((row.bucket, row.seq));
+        if let Some(state) = stream.paging_state() {
+            if states.last().map(Vec::as_slice) != Some(state.as_bytes()) {
+                states.push(state.as_bytes().to_vec());
+            }
+        }
     }
     assert_eq!(seen.len(), ROWS as usize);
-    assert!(pages >= 25);
+    assert_eq!(states.len(), 24, "2 500 rows in pages of 100");
+    assert!(stream.paging_state().is_none());
     // In clustering order: bucket, then seq; every row once.
     let mut expected: Vec<(i32, i64)> = (0..ROWS).map(|seq| ((seq % 3) as i32, seq)).collect();
     expected.sort();
@@ -291,7 +307,9 @@ async fn a_large_partition_is_read_page_by_page() {
         .with_page_size(7);
     let got = all(s, &range, ("big".into(), 7, 1, 100, 400)).await;
     assert_eq!(got.len(), 100);
-    assert!(got.iter().all(|r| r.bucket == 1 && (100..400).contains(&r.seq)));
+    assert!(got
+        .iter()
+        .all(|r| r.bucket == 1 && (100..400).contains(&r.seq)));
 }
 
 #[tokio::test]
@@ -382,7 +400,12 @@ async fn typed_statements_route_by_their_partition_key() {
                 .iter()
                 .map(|&i| usize::from(i))
                 .collect();
-            assert_eq!(server, statement.partition_key_indexes(), "{}", statement.cql());
+            assert_eq!(
+                server,
+                statement.partition_key_indexes(),
+                "{}",
+                statement.cql()
+            );
             let values = p.statement().serialize_values(&$args).unwrap();
             assert_eq!(
                 p.statement().routing_key(&values),

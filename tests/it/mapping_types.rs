@@ -226,10 +226,7 @@ async fn user_types_statics_and_timeuuids_round_trip() {
     let got: Vec<Uuid> = got.iter().map(|r| r.version).collect();
     assert_eq!(got, [timeuuid(4), timeuuid(3), timeuuid(2)]);
     let before = prepare(s, Profile::versions_before()).await;
-    let got = s
-        .fetch_all(&before, (user, timeuuid(6), 2))
-        .await
-        .unwrap();
+    let got = s.fetch_all(&before, (user, timeuuid(6), 2)).await.unwrap();
     let got: Vec<Uuid> = got.iter().map(|r| r.version).collect();
     assert_eq!(got, [timeuuid(5), timeuuid(4)]);
 }
@@ -398,7 +395,7 @@ async fn every_scalar_type_round_trips() {
         ip: "2001:db8::1".parse().unwrap(),
         span: CqlDuration {
             months: 1,
-            days: -2,
+            days: 2,
             nanoseconds: 3,
         },
         price: CqlDecimal {
