@@ -59,6 +59,17 @@ struct Profile {
     cache: Option<String>,
 }
 
+/// A table in another keyspace than the session's, using a type that names no keyspace: the
+/// type is created in the table's keyspace.
+#[derive(Debug, Clone, PartialEq, Table)]
+#[table(keyspace = "places")]
+struct Landmark {
+    #[partition_key]
+    name: String,
+    at: Coordinates,
+    nearby: Vec<Coordinates>,
+}
+
 async fn prepare<A, O>(session: &Session, statement: Statement<A, O>) -> Prepared<A, O> {
     session
         .prepare_typed(statement)
@@ -229,6 +240,39 @@ async fn user_types_statics_and_timeuuids_round_trip() {
     let got = s.fetch_all(&before, (user, timeuuid(6), 2)).await.unwrap();
     let got: Vec<Uuid> = got.iter().map(|r| r.version).collect();
     assert_eq!(got, [timeuuid(5), timeuuid(4)]);
+
+    s.query(
+        "CREATE KEYSPACE places WITH replication = \
+         {'class': 'SimpleStrategy', 'replication_factor': 1}",
+        (),
+    )
+    .await
+    .unwrap();
+    create_schema::<Landmark>(s).await;
+    let landmark = Landmark {
+        name: "tower".into(),
+        at: Coordinates {
+            lat: 48.85,
+            lon: 2.29,
+        },
+        nearby: vec![Coordinates { lat: 1.0, lon: 2.0 }],
+    };
+    let insert = prepare(s, Landmark::insert()).await;
+    s.execute_typed(
+        &insert,
+        (
+            landmark.name.clone(),
+            landmark.at.clone(),
+            landmark.nearby.clone(),
+        ),
+    )
+    .await
+    .unwrap();
+    let get = prepare(s, Landmark::get()).await;
+    assert_eq!(
+        s.fetch_optional(&get, ("tower".into(),)).await.unwrap(),
+        Some(landmark)
+    );
 }
 
 /// Every collection kind, nested collections and tuples (the table name is derived from the
