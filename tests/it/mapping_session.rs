@@ -364,7 +364,7 @@ async fn idempotency_reaches_the_executed_statement() {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(hits.views, 3);
+    assert_eq!((hits.page.as_str(), hits.views), ("home", 3));
 }
 
 /// `[u16 length][bytes][0]` per component: Cassandra's composite partition key.
