@@ -32,6 +32,18 @@ use super::mapping_support::{create_schema, start, TIMEOUT};
     cql = "UPDATE readings SET note = ? WHERE sensor = ? AND day = ? AND bucket = ? AND seq = ? \
            IF EXISTS"
 )]
+#[query(
+    name = "in_buckets",
+    cql = "SELECT * FROM readings WHERE sensor = :sensor AND day = :day AND bucket IN :buckets"
+)]
+#[query(
+    name = "insert_with_ttl",
+    cql = "INSERT INTO readings (sensor, day, bucket, seq, value) VALUES (?, ?, ?, ?, ?) USING TTL ?"
+)]
+#[query(
+    name = "clear_note",
+    cql = "DELETE note FROM readings WHERE sensor = ? AND day = ? AND bucket = ? AND seq = ?"
+)]
 struct Reading {
     #[partition_key]
     sensor: String,
@@ -227,6 +239,36 @@ async fn generated_statements_round_trip_on_the_sim() {
         .map(|seq| (seq, seq as f64 / 2.0))
         .collect();
     assert_eq!(got, expected);
+
+    // Named markers, IN on a clustering column, USING TTL, deleting one column.
+    let in_buckets = prepare(s, Reading::in_buckets()).await;
+    let got = all(s, &in_buckets, ("s1".into(), 1, vec![2, 0])).await;
+    let expected: Vec<Reading> = rows.iter().filter(|r| r.bucket != 1).cloned().collect();
+    assert_eq!(got, expected);
+    let with_ttl = prepare(s, Reading::insert_with_ttl()).await;
+    s.execute_typed(&with_ttl, ("s1".into(), 9, 0, 1, 4.0, 3600))
+        .await
+        .unwrap();
+    let note = Reading {
+        note: Some("kept".into()),
+        ..Reading::new("s1", 9, 0, 2)
+    };
+    s.execute_typed(&insert, note.row()).await.unwrap();
+    let clear_note = prepare(s, Reading::clear_note()).await;
+    s.execute_typed(&clear_note, ("s1".into(), 9, 0, 2))
+        .await
+        .unwrap();
+    let got = all(s, &partition, ("s1".into(), 9)).await;
+    assert_eq!(
+        got,
+        [
+            Reading {
+                value: 4.0,
+                ..Reading::new("s1", 9, 0, 1)
+            },
+            Reading { note: None, ..note }
+        ]
+    );
 
     // Delete one row, then the whole partition.
     let delete = prepare(s, Reading::delete()).await;
