@@ -502,6 +502,22 @@ async fn typed_statements_route_by_their_partition_key() {
         ("s9".to_owned(), vec![1, 2], 1),
         None::<Vec<u8>>
     );
+    // The routing key hashes to the token the cluster places the partition at.
+    let insert = prepare(s, Reading::insert()).await;
+    let row = Reading::new("s9", 20_000, 1, 2).row();
+    let values = insert.statement().serialize_values(&row).unwrap();
+    let key = insert.statement().routing_key(&values).unwrap();
+    s.execute_typed(&insert, row).await.unwrap();
+    let result = s
+        .query(
+            "SELECT token(sensor, day) FROM readings WHERE sensor = ? AND day = ?",
+            ("s9", 20_000i32),
+        )
+        .await
+        .unwrap();
+    let (token,): (i64,) = result.first_row().unwrap();
+    assert_eq!(ringbolt::cluster::token::murmur3_token(&key), token);
+
     // A one-column key routes by the value itself.
     check!(
         Hits::increment(),
