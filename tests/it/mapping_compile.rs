@@ -92,7 +92,7 @@ fn create_table_and_type_cql() {
     );
     assert_eq!(
         Event::create_types_cql(),
-        ["CREATE TYPE IF NOT EXISTS address (street text, zip_code int, tags frozen<list<text>>)"]
+        ["CREATE TYPE IF NOT EXISTS app.address (street text, zip_code int, tags frozen<list<text>>)"]
     );
     assert_eq!(Address::TYPE_NAME, "address");
     assert_eq!(

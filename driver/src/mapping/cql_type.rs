@@ -207,8 +207,15 @@ impl fmt::Display for CqlType {
 impl UdtDef {
     /// `CREATE TYPE IF NOT EXISTS [ks.]name (field type, ...)`.
     pub fn create_type_cql(&self) -> String {
+        self.create_type_cql_in(None)
+    }
+
+    /// [`create_type_cql`](Self::create_type_cql) for a type used by a table of `keyspace`: a
+    /// type that names no keyspace of its own is created there (a table can only use the types
+    /// of its own keyspace).
+    pub fn create_type_cql_in(&self, keyspace: Option<&str>) -> String {
         let mut s = String::from("CREATE TYPE IF NOT EXISTS ");
-        if let Some(ks) = self.keyspace {
+        if let Some(ks) = self.keyspace.or(keyspace) {
             s.push_str(ks);
             s.push('.');
         }
@@ -263,6 +270,21 @@ mod tests {
             ADDRESS.create_type_cql(),
             "CREATE TYPE IF NOT EXISTS address (street text, tags frozen<set<text>>)"
         );
+    }
+
+    #[test]
+    fn create_type_in_the_table_keyspace_unless_the_type_names_one() {
+        assert_eq!(
+            ADDRESS.create_type_cql_in(Some("app")),
+            "CREATE TYPE IF NOT EXISTS app.address (street text, tags frozen<set<text>>)"
+        );
+        let own = UdtDef {
+            keyspace: Some("geo"),
+            ..ADDRESS
+        };
+        assert!(own
+            .create_type_cql_in(Some("app"))
+            .starts_with("CREATE TYPE IF NOT EXISTS geo.address "));
     }
 
     #[test]

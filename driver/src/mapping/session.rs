@@ -4,6 +4,8 @@
 use std::fmt;
 use std::marker::PhantomData;
 
+use futures::StreamExt;
+
 use super::statement::{Applied, Statement};
 use crate::session::{
     PrepareError, PreparedStatement, QueryError, QueryResult, RowStream, RowsError, Session,
@@ -33,6 +35,18 @@ impl<Args, Out> Prepared<Args, Out> {
     /// Returns the untyped prepared statement.
     pub fn into_inner(self) -> PreparedStatement {
         self.statement
+    }
+
+    /// Sets the number of rows per page of this handle's executions.
+    pub fn with_page_size(mut self, rows: i32) -> Self {
+        self.statement = self.statement.with_page_size(rows);
+        self
+    }
+
+    /// Sets the consistency of this handle's executions.
+    pub fn with_consistency(mut self, consistency: crate::protocol::Consistency) -> Self {
+        self.statement = self.statement.with_consistency(consistency);
+        self
     }
 }
 
@@ -89,8 +103,8 @@ impl Session {
         self.execute(&prepared.statement, values).await
     }
 
-    /// Executes a prepared SELECT and reads every row of the first page as `Out`; use
-    /// [`Session::stream_typed`] for results larger than a page.
+    /// Executes a prepared SELECT and reads every row as `Out`, following the pages (one page
+    /// request after the other); use [`Session::stream_typed`] to process rows while they arrive.
     pub async fn fetch_all<Args: SerializeRow, Out>(
         &self,
         prepared: &Prepared<Args, Out>,
@@ -99,13 +113,15 @@ impl Session {
     where
         Out: for<'frame> DeserializeRow<'frame>,
     {
-        let result = self
-            .execute_typed(prepared, values)
+        let mut stream = self
+            .stream_typed(prepared, values)
             .await
             .map_err(FetchError::Query)?;
-        let rows = result.rows::<Out>().map_err(FetchError::Rows)?;
-        rows.collect::<Result<Vec<Out>, RowsError>>()
-            .map_err(FetchError::Rows)
+        let mut rows = Vec::new();
+        while let Some(row) = stream.next().await {
+            rows.push(row.map_err(FetchError::Query)?);
+        }
+        Ok(rows)
     }
 
     /// Executes a prepared SELECT and reads its first row, if any (for example `T::get()`).

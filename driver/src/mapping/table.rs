@@ -88,13 +88,16 @@ pub trait Table: Sized {
     }
 
     /// `CREATE TYPE IF NOT EXISTS ...` for every user-defined type the columns use, in an order
-    /// that creates each type after the types it contains.
+    /// that creates each type after the types it contains. A type without a keyspace of its own
+    /// is created in the table's keyspace, when the table names one.
     fn create_types_cql() -> Vec<String> {
         let mut udts: Vec<&'static UdtDef> = Vec::new();
         for c in Self::COLUMNS {
             c.typ.collect_udts(&mut udts);
         }
-        udts.iter().map(|d| d.create_type_cql()).collect()
+        udts.iter()
+            .map(|d| d.create_type_cql_in(Self::KEYSPACE))
+            .collect()
     }
 }
 

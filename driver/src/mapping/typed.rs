@@ -93,6 +93,8 @@ simple! {
     crate::types::CqlTimestamp => Timestamp,
     crate::types::CqlDate => Date,
     crate::types::CqlTime => Time,
+    crate::types::CqlDecimal => Decimal,
+    crate::types::CqlVarint => Varint,
 }
 
 impl<T: CqlTyped + ?Sized> CqlTyped for &T {

@@ -202,6 +202,22 @@ fn read_sequence<'frame, T: DeserializeValue<'frame>>(
     }
 }
 
+/// The body of a collection cell. Cassandra stores an empty list, set or map as no value at all,
+/// so a null cell of a collection type reads as an empty collection (a null `vector` or blob
+/// stays an error).
+fn collection_bytes<'frame>(
+    typ: &ColumnType,
+    bytes: Option<&'frame [u8]>,
+) -> Result<&'frame [u8], DeserializeError> {
+    /// `[int]` 0: no elements.
+    const EMPTY: &[u8] = &[0, 0, 0, 0];
+    match (bytes, typ) {
+        (Some(b), _) => Ok(b),
+        (None, ColumnType::List(_) | ColumnType::Set(_) | ColumnType::Map(..)) => Ok(EMPTY),
+        (None, _) => Err(DeserializeError::UnexpectedNull),
+    }
+}
+
 /// The element count a list/set body announces, capped by what its bytes can hold.
 fn announced_len(typ: &ColumnType, bytes: &[u8]) -> usize {
     match typ {
@@ -221,7 +237,7 @@ impl<'frame, T: DeserializeValue<'frame>> DeserializeValue<'frame> for Vec<T> {
         typ: &ColumnType,
         bytes: Option<&'frame [u8]>,
     ) -> Result<Self, DeserializeError> {
-        let bytes = super::non_null(bytes)?;
+        let bytes = collection_bytes(typ, bytes)?;
         let mut v = Vec::with_capacity(announced_len(typ, bytes));
         read_sequence(typ, bytes, |x| v.push(x))?;
         Ok(v)
@@ -269,7 +285,7 @@ where
         typ: &ColumnType,
         bytes: Option<&'frame [u8]>,
     ) -> Result<Self, DeserializeError> {
-        let bytes = super::non_null(bytes)?;
+        let bytes = collection_bytes(typ, bytes)?;
         let mut s = HashSet::with_capacity_and_hasher(announced_len(typ, bytes), S::default());
         read_sequence(typ, bytes, |x| {
             s.insert(x);
@@ -293,7 +309,7 @@ where
         bytes: Option<&'frame [u8]>,
     ) -> Result<Self, DeserializeError> {
         let mut s = BTreeSet::new();
-        read_sequence(typ, super::non_null(bytes)?, |x| {
+        read_sequence(typ, collection_bytes(typ, bytes)?, |x| {
             s.insert(x);
         })?;
         Ok(s)
@@ -351,7 +367,7 @@ where
         typ: &ColumnType,
         bytes: Option<&'frame [u8]>,
     ) -> Result<Self, DeserializeError> {
-        let bytes = super::non_null(bytes)?;
+        let bytes = collection_bytes(typ, bytes)?;
         let n = read_map(bytes).map(|(n, _)| n).unwrap_or(0);
         let mut m = HashMap::with_capacity_and_hasher(n, S::default());
         read_entries(typ, bytes, |k, v| {
@@ -374,7 +390,7 @@ where
         bytes: Option<&'frame [u8]>,
     ) -> Result<Self, DeserializeError> {
         let mut m = BTreeMap::new();
-        read_entries(typ, super::non_null(bytes)?, |k, v| {
+        read_entries(typ, collection_bytes(typ, bytes)?, |k, v| {
             m.insert(k, v);
         })?;
         Ok(m)
@@ -389,6 +405,40 @@ mod tests {
 
     fn list(t: ColumnType) -> ColumnType {
         ColumnType::List(Box::new(t))
+    }
+
+    #[test]
+    fn null_collections_read_as_empty() {
+        let l = list(ColumnType::Int);
+        assert_eq!(Vec::<i32>::deserialize(&l, None), Ok(Vec::new()));
+        let set = ColumnType::Set(Box::new(ColumnType::Text));
+        assert_eq!(
+            HashSet::<String>::deserialize(&set, None),
+            Ok(HashSet::new())
+        );
+        assert_eq!(
+            BTreeSet::<String>::deserialize(&set, None),
+            Ok(BTreeSet::new())
+        );
+        let map = ColumnType::Map(Box::new(ColumnType::Int), Box::new(ColumnType::Int));
+        assert_eq!(
+            HashMap::<i32, i32>::deserialize(&map, None),
+            Ok(HashMap::new())
+        );
+        assert_eq!(
+            BTreeMap::<i32, i32>::deserialize(&map, None),
+            Ok(BTreeMap::new())
+        );
+        // A null of another type is still an error.
+        assert_eq!(
+            Vec::<u8>::deserialize(&ColumnType::Blob, None),
+            Err(DeserializeError::UnexpectedNull)
+        );
+        let vector = ColumnType::Vector(Box::new(ColumnType::Int), 2);
+        assert_eq!(
+            Vec::<i32>::deserialize(&vector, None),
+            Err(DeserializeError::UnexpectedNull)
+        );
     }
 
     #[test]

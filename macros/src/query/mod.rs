@@ -62,6 +62,24 @@ pub fn check_query(cx: &Ctxt, model: &Model<'_>, q: &QueryDef) -> Option<QueryPl
         Statement::Insert(s) => c.insert(s),
         Statement::Update(s) => c.update(s),
         Statement::Delete(s) => c.delete(s),
+        Statement::Batch(b) => {
+            // Point at `BEGIN [UNLOGGED|COUNTER] BATCH`, not at the whole batch.
+            let head = c
+                .text
+                .get(b.span.start..b.span.end)
+                .and_then(|t| t.to_ascii_uppercase().find("BATCH"))
+                .map_or(b.span, |i| ast::Span {
+                    start: b.span.start,
+                    end: b.span.start + i + "BATCH".len(),
+                });
+            c.error(
+                head,
+                "BATCH is not supported in `#[query]`: declare each statement as its own \
+                 `#[query]` and run them together with a `BatchStatement`"
+                    .to_owned(),
+            );
+            None
+        }
         other => {
             c.error(
                 other.span(),

@@ -419,10 +419,14 @@ pub fn analyse(
     let mut need_filtering = filters.len() > usize::from(uses_index);
     let partitions = if restricted.len() == pk_cols.len() && !pk_cols.is_empty() {
         let mut keys: Vec<Vec<Vec<u8>>> = vec![Vec::new()];
+        // A key column restricted by a slice: a filtered token scan. (An empty `IN` — or the
+        // unknown values of `IN ?` when preparing — still names partitions: none.)
+        let mut key_slice = false;
         for i in &pk_cols {
             let Some(ColRestriction::Eq(values)) = &per_col[*i] else {
                 if allow_filtering {
                     keys.clear();
+                    key_slice = true;
                     break;
                 }
                 return Err(invalid(
@@ -443,7 +447,7 @@ pub fn analyse(
             }
             keys = next;
         }
-        if keys.is_empty() {
+        if key_slice {
             for i in &pk_cols {
                 push_key_filter(&mut filters, *i, per_col[*i].take());
             }
