@@ -50,6 +50,7 @@ mod config;
 mod db_error;
 mod errors;
 mod execute;
+pub mod metrics;
 mod ops;
 mod plan;
 mod prepared_cache;
@@ -65,6 +66,7 @@ pub use builder::SessionBuilder;
 pub use config::{ContactPoint, SessionConfig, DEFAULT_PORT};
 pub use db_error::DbError;
 pub use errors::{NewSessionError, PrepareError, QueryError, RowsError};
+pub use metrics::SessionMetrics;
 pub use result::{QueryResult, TypedRows};
 pub use statement::{PagingState, PreparedStatement, SimpleStatement, StatementOptions};
 pub use stream::RowStream;
@@ -88,6 +90,7 @@ struct SessionInner {
     decider: Arc<dyn Decide>,
     prepared: PreparedCache,
     keyspace: RwLock<Option<String>>,
+    metrics: metrics::Metrics,
 }
 
 impl std::fmt::Debug for Session {
@@ -114,6 +117,7 @@ impl Session {
                 decider: Arc::new(NoRetry),
                 prepared: PreparedCache::default(),
                 keyspace,
+                metrics: metrics::Metrics::default(),
             }),
         }
     }

@@ -46,6 +46,12 @@ pub struct StatementOptions {
     pub tracing: bool,
     /// Resume from this page.
     pub paging_state: Option<PagingState>,
+    /// The partition key to route by, serialized as the partitioner hashes it, for statements
+    /// whose key the driver cannot compute (simple statements); overrides a computed key.
+    pub routing_key: Option<Vec<u8>>,
+    /// Send the statement to this node only (by its client address), whatever the
+    /// load-balancing policy would choose.
+    pub target_node: Option<std::net::SocketAddr>,
 }
 
 macro_rules! statement_options {
@@ -73,6 +79,19 @@ macro_rules! statement_options {
                 serial: $crate::protocol::SerialConsistency,
             ) -> Self {
                 self.options.serial_consistency = Some(serial);
+                self
+            }
+
+            /// Routes by this partition key (serialized as the partitioner hashes it; see
+            /// [`composite_routing_key`](crate::cluster::composite_routing_key)).
+            pub fn with_routing_key(mut self, key: impl Into<Vec<u8>>) -> Self {
+                self.options.routing_key = Some(key.into());
+                self
+            }
+
+            /// Sends the statement to this node only.
+            pub fn with_target_node(mut self, node: std::net::SocketAddr) -> Self {
+                self.options.target_node = Some(node);
                 self
             }
 
