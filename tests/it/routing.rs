@@ -1,0 +1,365 @@
+//! Cluster awareness against an in-process two-datacenter `ringbolt-sim` cluster: token-aware
+//! routing to local replicas, datacenter locality, node failure and recovery, new nodes and
+//! replication changes picked up without restarting the session.
+//!
+//! Addresses: 127.0.20.x to 127.0.29.x (p1's range), one third octet per test.
+
+use std::collections::HashMap;
+use std::net::{IpAddr, Ipv4Addr};
+use std::time::Duration;
+
+use ringbolt::cluster::{ClusterSnapshot, NodeInfo, NodeState, ReplicationStrategy, Token};
+use ringbolt::cluster::{composite_routing_key, murmur3_token};
+use ringbolt::session::{NewSessionError, PreparedStatement, Session};
+use ringbolt_sim::SimCluster;
+
+const WAIT: Duration = Duration::from_secs(30);
+
+async fn start(octet: u8) -> SimCluster {
+    SimCluster::builder()
+        .datacenter("dc1", 3)
+        .datacenter("dc2", 3)
+        .base_address(IpAddr::V4(Ipv4Addr::new(127, 0, octet, 1)))
+        .port(0)
+        .start()
+        .await
+        .expect("the sim cluster starts")
+}
+
+async fn connect(cluster: &SimCluster) -> Session {
+    Session::builder()
+        .contact_point(cluster.contact_points()[0])
+        .local_datacenter("dc1")
+        .heartbeat_interval(None)
+        .topology_refresh(Duration::from_millis(100), Duration::from_secs(60))
+        .build()
+        .await
+        .expect("the session connects")
+}
+
+/// The replicas of `key` in a keyspace with `strategy`, computed from the sim's own topology.
+fn replicas(cluster: &SimCluster, strategy: &ReplicationStrategy, key: &[u8]) -> Vec<usize> {
+    let nodes: Vec<NodeInfo> = cluster
+        .nodes()
+        .into_iter()
+        .map(|n| {
+            NodeInfo::new(
+                n.host_id,
+                (n.address, n.port).into(),
+                n.datacenter,
+                n.rack,
+            )
+            .with_tokens(n.tokens)
+        })
+        .collect();
+    let snapshot = ClusterSnapshot::new(nodes, [("ks".to_string(), strategy.clone())]);
+    snapshot
+        .replicas("ks", Token(murmur3_token(key)))
+        .to_vec()
+}
+
+fn coordinated(cluster: &SimCluster) -> Vec<u64> {
+    (0..cluster.nodes().len())
+        .map(|i| cluster.node_stats(i).0)
+        .collect()
+}
+
+fn datacenter(cluster: &SimCluster, index: usize) -> String {
+    cluster.nodes()[index].datacenter.clone()
+}
+
+/// Runs `prepared` once per key and counts requests coordinated by the best node the policy
+/// can choose: a dc1 replica when the key has one, else a dc1 node. Returns (best, measured).
+async fn measure<K>(
+    cluster: &SimCluster,
+    session: &Session,
+    prepared: &PreparedStatement,
+    strategy: &ReplicationStrategy,
+    keys: impl IntoIterator<Item = (K, Vec<u8>)>,
+) -> (usize, usize)
+where
+    K: ringbolt::types::SerializeRow,
+{
+    let (mut best, mut measured) = (0, 0);
+    for (values, routing_key) in keys {
+        let before = coordinated(cluster);
+        session.execute(prepared, values).await.expect("request");
+        let after = coordinated(cluster);
+        let moved: Vec<usize> = (0..after.len())
+            .filter(|&i| after[i] > before.get(i).copied().unwrap_or(0))
+            .collect();
+        let [node] = moved.as_slice() else {
+            continue; // another request (a metadata refresh) ran at the same time
+        };
+        measured += 1;
+        let local_replicas: Vec<usize> = replicas(cluster, strategy, &routing_key)
+            .into_iter()
+            .filter(|&r| datacenter(cluster, r) == "dc1")
+            .collect();
+        let ok = if local_replicas.is_empty() {
+            datacenter(cluster, *node) == "dc1"
+        } else {
+            local_replicas.contains(node)
+        };
+        if ok {
+            best += 1;
+        }
+    }
+    (best, measured)
+}
+
+fn strategy(map: &[(&str, &str)]) -> ReplicationStrategy {
+    let map: HashMap<String, String> = map
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    ReplicationStrategy::from_replication_map(&map).unwrap()
+}
+
+async fn wait_for(what: &str, mut check: impl FnMut() -> bool) {
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while !check() {
+        assert!(tokio::time::Instant::now() < deadline, "timed out waiting for {what}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+fn state_of(session: &Session, cluster: &SimCluster, index: usize) -> Option<(NodeState, usize)> {
+    let node = &cluster.nodes()[index];
+    session
+        .cluster_state()
+        .into_iter()
+        .find(|n| n.address.ip() == node.address)
+        .map(|n| (n.state, n.open_connections))
+}
+
+#[tokio::test]
+async fn prepared_requests_go_to_local_replicas() {
+    let cluster = start(20).await;
+    let session = connect(&cluster).await;
+    let simple = [("class", "SimpleStrategy"), ("replication_factor", "3")];
+    let nts = [("class", "NetworkTopologyStrategy"), ("dc1", "2"), ("dc2", "2")];
+    for (ks, map) in [("simple_ks", &simple[..]), ("nts_ks", &nts[..])] {
+        let options: Vec<String> = map.iter().map(|(k, v)| format!("'{k}': '{v}'")).collect();
+        session
+            .query(
+                format!("CREATE KEYSPACE {ks} WITH replication = {{{}}}", options.join(", ")),
+                (),
+            )
+            .await
+            .unwrap();
+        session
+            .query(format!("CREATE TABLE {ks}.single (id int PRIMARY KEY, v text)"), ())
+            .await
+            .unwrap();
+        session
+            .query(
+                format!("CREATE TABLE {ks}.composite (a int, b text, c int, v int, PRIMARY KEY ((a, b), c))"),
+                (),
+            )
+            .await
+            .unwrap();
+    }
+    // Let the schema events refresh the session's replica maps.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let mut total = (0, 0);
+    for (ks, map) in [("simple_ks", &simple[..]), ("nts_ks", &nts[..])] {
+        let strategy = strategy(map);
+        let single = session
+            .prepare(format!("INSERT INTO {ks}.single (id, v) VALUES (?, ?)"))
+            .await
+            .unwrap();
+        let keys = (0..150i32).map(|i| ((i, format!("v{i}")), i.to_be_bytes().to_vec()));
+        let (best, measured) = measure(&cluster, &session, &single, &strategy, keys).await;
+        println!("{ks}.single: {best}/{measured} to the best local node");
+        total = (total.0 + best, total.1 + measured);
+
+        let composite = session
+            .prepare(format!("SELECT v FROM {ks}.composite WHERE a = ? AND b = ?"))
+            .await
+            .unwrap();
+        let keys = (0..150i32).map(|i| {
+            let b = format!("k{i}");
+            let key = composite_routing_key(&[&i.to_be_bytes(), b.as_bytes()]);
+            ((i, b), key)
+        });
+        let (best, measured) = measure(&cluster, &session, &composite, &strategy, keys).await;
+        println!("{ks}.composite: {best}/{measured} to the best local node");
+        total = (total.0 + best, total.1 + measured);
+    }
+    assert!(total.1 >= 500, "too few measurable requests: {total:?}");
+    assert!(
+        total.0 * 100 >= total.1 * 99,
+        "only {}/{} requests went to a local replica",
+        total.0,
+        total.1
+    );
+    // No request reached dc2.
+    for i in 3..6 {
+        assert_eq!(cluster.node_stats(i).0, 0, "node {i} (dc2) coordinated requests");
+    }
+    let metrics = session.metrics();
+    assert!(metrics.requests >= 600, "{metrics:?}");
+    assert_eq!(metrics.latency_buckets.iter().sum::<u64>(), metrics.requests);
+    assert_eq!(metrics.total_errors(), 0, "{metrics:?}");
+    let state = session.cluster_state();
+    assert_eq!(state.len(), 6);
+    assert!(state.iter().filter(|n| n.datacenter == "dc1").all(|n| n.state == NodeState::Up));
+    session.close().await;
+}
+
+#[tokio::test]
+async fn requests_without_routing_key_stay_local_and_spread() {
+    let cluster = start(21).await;
+    let session = connect(&cluster).await;
+    let before = coordinated(&cluster);
+    for _ in 0..60 {
+        session
+            .query("SELECT release_version FROM system.local", ())
+            .await
+            .unwrap();
+    }
+    let after = coordinated(&cluster);
+    for i in 0..3 {
+        assert!(after[i] > before[i], "dc1 node {i} got no request: {after:?}");
+    }
+    for i in 3..6 {
+        assert_eq!(after[i], 0, "dc2 node {i} got requests: {after:?}");
+    }
+    // With every local node down, LOCAL_ONE requests do not go to dc2 by default.
+    for i in 0..3 {
+        cluster.stop_node(i).await.unwrap();
+    }
+    wait_for("the local nodes to be marked down", || {
+        (0..3).all(|i| matches!(state_of(&session, &cluster, i), Some((NodeState::Down, _))))
+    })
+    .await;
+    let err = session
+        .query("SELECT release_version FROM system.local", ())
+        .await;
+    assert!(err.is_err(), "{err:?}");
+    for i in 3..6 {
+        assert_eq!(cluster.node_stats(i).0, 0, "dc2 node {i} got requests");
+    }
+    session.close().await;
+}
+
+#[tokio::test]
+async fn a_stopped_node_is_avoided_marked_down_and_comes_back() {
+    let cluster = start(22).await;
+    let session = connect(&cluster).await;
+    session
+        .query("CREATE KEYSPACE ks WITH replication = {'class': 'NetworkTopologyStrategy', 'dc1': 3, 'dc2': 1}", ())
+        .await
+        .unwrap();
+    session
+        .query("CREATE TABLE ks.t (id int PRIMARY KEY, v int)", ())
+        .await
+        .unwrap();
+    let mut insert = session
+        .prepare("INSERT INTO ks.t (id, v) VALUES (?, ?)")
+        .await
+        .unwrap();
+    insert.options_mut().idempotent = true;
+    // Node 1 is not the control node (node 0), so the control connection stays put.
+    let stopped = 1;
+    let mut failures = 0;
+    for i in 0..100i32 {
+        if i == 30 {
+            cluster.stop_node(stopped).await.unwrap();
+        }
+        if session.execute(&insert, (i, i)).await.is_err() {
+            failures += 1;
+        }
+    }
+    println!("requests failed while node {stopped} stopped: {failures}");
+    assert!(failures <= 1, "{failures} requests failed");
+    wait_for("the stopped node to be marked down", || {
+        matches!(state_of(&session, &cluster, stopped), Some((NodeState::Down, _)))
+    })
+    .await;
+    for i in 100..150i32 {
+        session.execute(&insert, (i, i)).await.expect("requests avoid the down node");
+    }
+    let coordinated_while_down = cluster.node_stats(stopped).0;
+    cluster.start_node(stopped).await.unwrap();
+    wait_for("the restarted node to be up with a connection", || {
+        matches!(state_of(&session, &cluster, stopped), Some((NodeState::Up, n)) if n >= 1)
+    })
+    .await;
+    for i in 150..250i32 {
+        session.execute(&insert, (i, i)).await.unwrap();
+    }
+    assert!(
+        cluster.node_stats(stopped).0 > coordinated_while_down,
+        "the restarted node gets requests again"
+    );
+    session.close().await;
+}
+
+#[tokio::test]
+async fn new_nodes_and_replication_changes_update_routing() {
+    let cluster = start(23).await;
+    let session = connect(&cluster).await;
+    session
+        .query("CREATE KEYSPACE ks WITH replication = {'class': 'NetworkTopologyStrategy', 'dc1': 1, 'dc2': 1}", ())
+        .await
+        .unwrap();
+    session
+        .query("CREATE TABLE ks.t (id int PRIMARY KEY, v int)", ())
+        .await
+        .unwrap();
+    let added = cluster.add_node("dc1").await.unwrap();
+    wait_for("the new node to be known and up", || {
+        matches!(state_of(&session, &cluster, added), Some((NodeState::Up, n)) if n >= 1)
+    })
+    .await;
+    let insert = session
+        .prepare("INSERT INTO ks.t (id, v) VALUES (?, ?)")
+        .await
+        .unwrap();
+    let rf1 = strategy(&[("class", "NetworkTopologyStrategy"), ("dc1", "1"), ("dc2", "1")]);
+    let keys = (0..200i32).map(|i| ((i, i), i.to_be_bytes().to_vec()));
+    let (best, measured) = measure(&cluster, &session, &insert, &rf1, keys).await;
+    println!("after NEW_NODE: {best}/{measured} to the local replica");
+    assert!(best * 100 >= measured * 99 && measured >= 150, "{best}/{measured}");
+    assert!(cluster.node_stats(added).0 > 0, "the new node coordinates its ranges");
+
+    session
+        .query("ALTER KEYSPACE ks WITH replication = {'class': 'NetworkTopologyStrategy', 'dc1': 2, 'dc2': 1}", ())
+        .await
+        .unwrap();
+    let rf2 = strategy(&[("class", "NetworkTopologyStrategy"), ("dc1", "2"), ("dc2", "1")]);
+    // Keys whose second dc1 replica is not their first: routing must now reach them too.
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let keys = (0..200i32).map(|i| ((i, i), i.to_be_bytes().to_vec()));
+        let (best, measured) = measure(&cluster, &session, &insert, &rf2, keys).await;
+        println!("after ALTER KEYSPACE: {best}/{measured} to a local replica");
+        if best * 100 >= measured * 99 && measured >= 150 {
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "routing never followed the new replication");
+    }
+    session.close().await;
+}
+
+#[tokio::test]
+async fn the_local_datacenter_must_be_one_of_the_cluster() {
+    let cluster = start(24).await;
+    let err = Session::builder()
+        .contact_point(cluster.contact_points()[0])
+        .local_datacenter("dc9")
+        .build()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, NewSessionError::LocalDatacenter(_)), "{err:?}");
+    let cause = std::error::Error::source(&err).unwrap().to_string();
+    assert!(cause.contains("dc1, dc2"), "{cause}");
+    let err = Session::builder()
+        .contact_point(cluster.contact_points()[0])
+        .build()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, NewSessionError::LocalDatacenter(_)), "{err:?}");
+}
