@@ -136,6 +136,14 @@ fn answer(store: &Mutex<Store>, request: Request) -> Response {
                 Response::Result(ResultBody::Void)
             }
         }
+        // The session reads system tables at startup; this server has none, so the session
+        // falls back to using it alone.
+        Request::Query(q) if q.query.contains("system.") => {
+            Response::Error(ringbolt::protocol::response::ErrorBody {
+                code: ringbolt::protocol::response::ErrorCode::Invalid,
+                message: format!("unconfigured table in `{}`", q.query),
+            })
+        }
         other => panic!("unexpected request {other:?}"),
     }
 }
