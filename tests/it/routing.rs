@@ -11,7 +11,8 @@ use std::time::Duration;
 use ringbolt::cluster::{composite_routing_key, murmur3_token};
 use ringbolt::cluster::{ClusterSnapshot, NodeInfo, NodeState, ReplicationStrategy, Token};
 use ringbolt::session::{NewSessionError, PreparedStatement, Session};
-use ringbolt_sim::SimCluster;
+use ringbolt::protocol::Opcode;
+use ringbolt_sim::{FaultRule, SimCluster};
 
 const WAIT: Duration = Duration::from_secs(30);
 
@@ -444,4 +445,146 @@ async fn the_local_datacenter_must_be_one_of_the_cluster() {
         matches!(err, NewSessionError::LocalDatacenter(_)),
         "{err:?}"
     );
+}
+
+/// The node that coordinated `run`, when exactly one node's counter moved.
+async fn coordinator_of<F, T>(cluster: &SimCluster, run: F) -> Option<usize>
+where
+    F: std::future::Future<Output = T>,
+{
+    let before = coordinated(cluster);
+    run.await;
+    let after = coordinated(cluster);
+    let moved: Vec<usize> = (0..after.len())
+        .filter(|&n| after[n] > before.get(n).copied().unwrap_or(0))
+        .collect();
+    match moved.as_slice() {
+        [node] => Some(*node),
+        _ => None,
+    }
+}
+
+#[tokio::test]
+async fn routing_keys_target_nodes_and_batches_route_as_asked() {
+    use ringbolt::session::{BatchStatement, SimpleStatement};
+
+    let cluster = start(25).await;
+    let session = connect(&cluster).await;
+    session
+        .query("CREATE KEYSPACE ks WITH replication = {'class': 'NetworkTopologyStrategy', 'dc1': 1, 'dc2': 1}", ())
+        .await
+        .unwrap();
+    session
+        .query("CREATE TABLE ks.t (id int PRIMARY KEY, v int)", ())
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let rf1 = strategy(&[("class", "NetworkTopologyStrategy"), ("dc1", "1"), ("dc2", "1")]);
+    let local_replica = |key: i32| {
+        replicas(&cluster, &rf1, &key.to_be_bytes())
+            .into_iter()
+            .find(|&r| datacenter(&cluster, r) == "dc1")
+    };
+
+    // A routing key set on CQL text routes it like a prepared statement.
+    let (mut right, mut measured) = (0, 0);
+    for id in 0..50i32 {
+        let statement = SimpleStatement::new(format!("SELECT v FROM ks.t WHERE id = {id}"))
+            .with_routing_keyspace("ks")
+            .with_routing_key(id.to_be_bytes().to_vec());
+        if let Some(node) =
+            coordinator_of(&cluster, async { session.query(statement, ()).await.unwrap() }).await
+        {
+            measured += 1;
+            right += usize::from(Some(node) == local_replica(id));
+        }
+    }
+    assert!(right * 100 >= measured * 99 && measured >= 40, "{right}/{measured}");
+
+    // A target node gets the request, whatever the key's replicas.
+    for target in 0..3 {
+        let address = cluster.contact_points()[target];
+        for id in 0..5 {
+            let statement = SimpleStatement::new(format!("SELECT v FROM ks.t WHERE id = {id}"))
+                .with_routing_keyspace("ks")
+                .with_routing_key(i32::to_be_bytes(id).to_vec())
+                .with_target_node(address);
+            let node =
+                coordinator_of(&cluster, async { session.query(statement, ()).await.unwrap() })
+                    .await;
+            assert!(node.is_none() || node == Some(target), "{node:?} instead of {target}");
+        }
+    }
+    // A node the policy ignores (remote datacenter, no remote nodes allowed) has no pool.
+    let remote = SimpleStatement::new("SELECT v FROM ks.t WHERE id = 1")
+        .with_target_node(cluster.contact_points()[4]);
+    assert!(session.query(remote, ()).await.is_err());
+
+    // A batch routes by its first statement's partition key.
+    let insert = session
+        .prepare("INSERT INTO ks.t (id, v) VALUES (?, ?)")
+        .await
+        .unwrap();
+    // The sim does not count batches per node, so every other dc1 node refuses batches: a
+    // batch sent anywhere but the first key's replica fails (the session does not retry).
+    let mut failed = 0;
+    for id in 0..50i32 {
+        let Some(replica) = local_replica(id) else { continue };
+        let rules: Vec<_> = (0..3)
+            .filter(|&n| n != replica)
+            .map(|n| {
+                cluster.inject(
+                    FaultRule::new()
+                        .on_node(n)
+                        .opcode(Opcode::Batch)
+                        .reply_error(ringbolt_sim::fault::errors::server_error("batch on a non-replica")),
+                )
+            })
+            .collect();
+        let mut batch = BatchStatement::unlogged();
+        batch.append(insert.clone()).append(insert.clone());
+        if session.batch(&batch, ((id, 1), (id + 1000, 2))).await.is_err() {
+            failed += 1;
+        }
+        for rule in rules {
+            cluster.remove_fault(rule);
+        }
+    }
+    assert!(failed == 0, "{failed} batches did not go to their first key's replica");
+    session.close().await;
+}
+
+#[tokio::test]
+async fn the_control_connection_moves_when_its_node_stops() {
+    let cluster = start(26).await;
+    let session = connect(&cluster).await;
+    // Node 0 was the contact point, so it holds the control connection.
+    cluster.stop_node(0).await.unwrap();
+    wait_for("node 0 to be marked down", || {
+        matches!(state_of(&session, &cluster, 0), Some((NodeState::Down, _)))
+    })
+    .await;
+    // Only a control connection on another node can learn about the new node.
+    let added = cluster.add_node("dc1").await.unwrap();
+    wait_for("the new node to be known and up", || {
+        matches!(state_of(&session, &cluster, added), Some((NodeState::Up, n)) if n >= 1)
+    })
+    .await;
+    let mut changes = session.cluster_state_changes().expect("topology is known");
+    cluster.start_node(0).await.unwrap();
+    tokio::time::timeout(WAIT, async {
+        loop {
+            let up = changes
+                .borrow_and_update()
+                .iter()
+                .any(|n| n.address == cluster.contact_points()[0] && n.state == NodeState::Up);
+            if up {
+                return;
+            }
+            changes.changed().await.unwrap();
+        }
+    })
+    .await
+    .expect("node 0 comes back up");
+    session.close().await;
 }

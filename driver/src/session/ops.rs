@@ -322,7 +322,7 @@ impl Session {
             request,
             tracing: options.tracing,
             routing: RoutingInfo {
-                keyspace,
+                keyspace: options.routing_keyspace.as_deref().or(keyspace),
                 routing_key: options.routing_key.as_deref().or(routing_key),
                 target_node: options.target_node,
                 consistency: self.consistency(options),
