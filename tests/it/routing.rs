@@ -10,8 +10,8 @@ use std::time::Duration;
 
 use ringbolt::cluster::{composite_routing_key, murmur3_token};
 use ringbolt::cluster::{ClusterSnapshot, NodeInfo, NodeState, ReplicationStrategy, Token};
-use ringbolt::session::{NewSessionError, PreparedStatement, Session};
 use ringbolt::protocol::Opcode;
+use ringbolt::session::{NewSessionError, PreparedStatement, Session};
 use ringbolt_sim::{FaultRule, SimCluster};
 
 const WAIT: Duration = Duration::from_secs(30);
@@ -479,7 +479,11 @@ async fn routing_keys_target_nodes_and_batches_route_as_asked() {
         .await
         .unwrap();
     tokio::time::sleep(Duration::from_millis(500)).await;
-    let rf1 = strategy(&[("class", "NetworkTopologyStrategy"), ("dc1", "1"), ("dc2", "1")]);
+    let rf1 = strategy(&[
+        ("class", "NetworkTopologyStrategy"),
+        ("dc1", "1"),
+        ("dc2", "1"),
+    ]);
     let local_replica = |key: i32| {
         replicas(&cluster, &rf1, &key.to_be_bytes())
             .into_iter()
@@ -492,14 +496,19 @@ async fn routing_keys_target_nodes_and_batches_route_as_asked() {
         let statement = SimpleStatement::new(format!("SELECT v FROM ks.t WHERE id = {id}"))
             .with_routing_keyspace("ks")
             .with_routing_key(id.to_be_bytes().to_vec());
-        if let Some(node) =
-            coordinator_of(&cluster, async { session.query(statement, ()).await.unwrap() }).await
+        if let Some(node) = coordinator_of(&cluster, async {
+            session.query(statement, ()).await.unwrap()
+        })
+        .await
         {
             measured += 1;
             right += usize::from(Some(node) == local_replica(id));
         }
     }
-    assert!(right * 100 >= measured * 99 && measured >= 40, "{right}/{measured}");
+    assert!(
+        right * 100 >= measured * 99 && measured >= 40,
+        "{right}/{measured}"
+    );
 
     // A target node gets the request, whatever the key's replicas.
     for target in 0..3 {
@@ -509,10 +518,14 @@ async fn routing_keys_target_nodes_and_batches_route_as_asked() {
                 .with_routing_keyspace("ks")
                 .with_routing_key(i32::to_be_bytes(id).to_vec())
                 .with_target_node(address);
-            let node =
-                coordinator_of(&cluster, async { session.query(statement, ()).await.unwrap() })
-                    .await;
-            assert!(node.is_none() || node == Some(target), "{node:?} instead of {target}");
+            let node = coordinator_of(&cluster, async {
+                session.query(statement, ()).await.unwrap()
+            })
+            .await;
+            assert!(
+                node.is_none() || node == Some(target),
+                "{node:?} instead of {target}"
+            );
         }
     }
     // A node the policy ignores (remote datacenter, no remote nodes allowed) has no pool.
@@ -529,7 +542,9 @@ async fn routing_keys_target_nodes_and_batches_route_as_asked() {
     // batch sent anywhere but the first key's replica fails (the session does not retry).
     let mut failed = 0;
     for id in 0..50i32 {
-        let Some(replica) = local_replica(id) else { continue };
+        let Some(replica) = local_replica(id) else {
+            continue;
+        };
         let rules: Vec<_> = (0..3)
             .filter(|&n| n != replica)
             .map(|n| {
@@ -537,20 +552,29 @@ async fn routing_keys_target_nodes_and_batches_route_as_asked() {
                     FaultRule::new()
                         .on_node(n)
                         .opcode(Opcode::Batch)
-                        .reply_error(ringbolt_sim::fault::errors::server_error("batch on a non-replica")),
+                        .reply_error(ringbolt_sim::fault::errors::server_error(
+                            "batch on a non-replica",
+                        )),
                 )
             })
             .collect();
         let mut batch = BatchStatement::unlogged();
         batch.append(insert.clone()).append(insert.clone());
-        if session.batch(&batch, ((id, 1), (id + 1000, 2))).await.is_err() {
+        if session
+            .batch(&batch, ((id, 1), (id + 1000, 2)))
+            .await
+            .is_err()
+        {
             failed += 1;
         }
         for rule in rules {
             cluster.remove_fault(rule);
         }
     }
-    assert!(failed == 0, "{failed} batches did not go to their first key's replica");
+    assert!(
+        failed == 0,
+        "{failed} batches did not go to their first key's replica"
+    );
     session.close().await;
 }
 
@@ -566,9 +590,10 @@ async fn the_control_connection_moves_when_its_node_stops() {
     .await;
     // Only a control connection on another node can learn about the new node.
     let added = cluster.add_node("dc1").await.unwrap();
-    wait_for("the new node to be known and up", || {
-        matches!(state_of(&session, &cluster, added), Some((NodeState::Up, n)) if n >= 1)
-    })
+    wait_for(
+        "the new node to be known and up",
+        || matches!(state_of(&session, &cluster, added), Some((NodeState::Up, n)) if n >= 1),
+    )
     .await;
     let mut changes = session.cluster_state_changes().expect("topology is known");
     cluster.start_node(0).await.unwrap();

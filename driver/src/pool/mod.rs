@@ -221,8 +221,8 @@ impl NodePool {
         }
     }
 
-    /// Changes the number of connections to keep (extra ones close when idle-free of choice:
-    /// they are closed at once).
+    /// Changes the number of connections to keep; extra connections are closed at once
+    /// (requests in flight on them fail with a connection error).
     pub(crate) fn resize(&self, size: usize) {
         let old = self.inner.target.swap(size, Ordering::AcqRel);
         if size > old {
@@ -261,3 +261,6 @@ impl NodePool {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -335,7 +335,20 @@ impl Session {
             prepared,
         };
         let started = tokio::time::Instant::now();
-        let result = run(&*self.inner.picker, &*self.inner.decider, &spec).await;
+        let span = tracing::debug_span!(
+            "request",
+            keyspace = ?spec.routing.keyspace,
+            consistency = ?spec.routing.consistency,
+            routed = spec.routing.routing_key.is_some(),
+        );
+        let result = tracing::Instrument::instrument(
+            run(&*self.inner.picker, &*self.inner.decider, &spec),
+            span,
+        )
+        .await;
+        if let Err(error) = &result {
+            tracing::debug!(%error, "request failed");
+        }
         self.inner.metrics.record(started, &result);
         result
     }
