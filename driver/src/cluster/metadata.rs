@@ -237,3 +237,7 @@ pub(crate) async fn fetch(
         .map_err(rows_err(KEYSPACES))?;
     Ok(Metadata { nodes, keyspaces })
 }
+
+#[cfg(test)]
+#[path = "metadata_tests.rs"]
+mod tests;
