@@ -262,17 +262,28 @@ impl ClusterPools {
         }
     }
 
-    /// Starts refilling pools that lost connections.
+    /// Starts refilling pools that lost connections, and marks up a node reported down whose
+    /// connections still work (a `DOWN` event is a hint; the pool's own connections decide).
     pub(crate) fn maintain(&self) {
-        let pools: Vec<NodePool> = self
+        let pools: Vec<(SocketAddr, NodePool)> = self
             .pools
             .read()
             .unwrap_or_else(PoisonError::into_inner)
-            .values()
-            .cloned()
+            .iter()
+            .map(|(a, p)| (*a, p.clone()))
             .collect();
-        for pool in pools {
+        for (address, pool) in pools {
             pool.ensure_filled();
+            let down = self
+                .states
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .get(&address)
+                == Some(&NodeState::Down);
+            if down && pool.open_connections() > 0 {
+                tracing::info!(%address, "node reported down still has open connections");
+                self.set_state(address, NodeState::Up);
+            }
         }
     }
 

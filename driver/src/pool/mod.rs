@@ -216,7 +216,8 @@ impl NodePool {
 
     /// Starts the background filler when connections are missing.
     pub(crate) fn ensure_filled(&self) {
-        if !self.inner.closed.load(Ordering::Acquire) {
+        let missing = self.open_connections() < self.inner.target.load(Ordering::Acquire);
+        if missing && !self.inner.closed.load(Ordering::Acquire) {
             reconnect::start(self.inner.clone());
         }
     }
