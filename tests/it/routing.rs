@@ -239,11 +239,14 @@ async fn requests_without_routing_key_stay_local_and_spread() {
         .query("CREATE TABLE ks.t (id int PRIMARY KEY, v int)", ())
         .await
         .unwrap();
+    // `USE` switches every connection of every pool, so unqualified names work on all nodes.
+    session.query("USE ks", ()).await.unwrap();
+    assert_eq!(session.keyspace().as_deref(), Some("ks"));
     let before = coordinated(&cluster);
     // CQL text without values: no routing key, so plans rotate over the local nodes.
     for _ in 0..60 {
         session
-            .query("SELECT v FROM ks.t WHERE id = 1", ())
+            .query("SELECT v FROM t WHERE id = 1", ())
             .await
             .unwrap();
     }

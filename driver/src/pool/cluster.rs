@@ -35,6 +35,8 @@ pub(crate) struct ClusterPools {
     policy: Arc<dyn LoadBalancingPolicy>,
     settings: ClusterPoolSettings,
     changes: watch::Sender<Vec<NodeStatus>>,
+    /// The keyspace of new pools (the configured one, then the last `USE`).
+    keyspace: RwLock<Option<String>>,
     closed: AtomicBool,
 }
 
@@ -46,6 +48,7 @@ impl ClusterPools {
         settings: ClusterPoolSettings,
     ) -> Arc<ClusterPools> {
         let (changes, _) = watch::channel(Vec::new());
+        let settings_keyspace = settings.connection.keyspace.clone();
         let pools = Arc::new(ClusterPools {
             snapshot: RwLock::new(Arc::new(ClusterSnapshot::new(Vec::new(), []))),
             pools: RwLock::new(HashMap::new()),
@@ -53,6 +56,7 @@ impl ClusterPools {
             policy,
             settings,
             changes,
+            keyspace: RwLock::new(settings_keyspace),
             closed: AtomicBool::new(false),
         });
         pools.apply_topology(snapshot);
@@ -183,9 +187,17 @@ impl ClusterPools {
                     max_requests_per_connection: self.settings.max_requests_per_connection,
                     reconnection: self.settings.reconnection.clone(),
                 };
+                let connection = ConnectionConfig {
+                    keyspace: self
+                        .keyspace
+                        .read()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .clone(),
+                    ..self.settings.connection.clone()
+                };
                 match NodePool::spawn(
                     address,
-                    self.settings.connection.clone(),
+                    connection,
                     settings,
                     self.listener(),
                 ) {
@@ -253,6 +265,21 @@ impl ClusterPools {
         drop(slot);
         let statuses = self.node_statuses();
         self.changes.send_replace(statuses);
+    }
+
+    /// Switches every pool to `keyspace` after a `USE`.
+    pub(crate) async fn use_keyspace(&self, keyspace: &str) {
+        *self.keyspace.write().unwrap_or_else(PoisonError::into_inner) = Some(keyspace.to_owned());
+        let pools: Vec<NodePool> = self
+            .pools
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .values()
+            .cloned()
+            .collect();
+        for pool in pools {
+            pool.use_keyspace(keyspace).await;
+        }
     }
 
     /// The server said the node at `address` is up: connect now rather than after the delay.

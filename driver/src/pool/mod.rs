@@ -62,6 +62,8 @@ struct PoolInner {
     address: Option<SocketAddr>,
     connector: Connector,
     config: ConnectionConfig,
+    /// The keyspace new connections `USE` (the configured one, then the last `USE`).
+    keyspace: RwLock<Option<String>>,
     connections: RwLock<Vec<Connection>>,
     target: AtomicUsize,
     max_requests: usize,
@@ -132,6 +134,7 @@ impl NodePool {
             inner: Arc::new(PoolInner {
                 address,
                 connector,
+                keyspace: RwLock::new(config.keyspace.clone()),
                 config,
                 connections: RwLock::new(Vec::new()),
                 target: AtomicUsize::new(settings.size),
@@ -243,6 +246,26 @@ impl NodePool {
                     c.close().await;
                 }
             });
+        }
+    }
+
+    /// Switches every open connection to `keyspace` (`USE`), and new connections too. A
+    /// connection that refuses is closed, so it reopens in the right keyspace.
+    pub(crate) async fn use_keyspace(&self, keyspace: &str) {
+        *self
+            .inner
+            .keyspace
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = Some(keyspace.to_owned());
+        for connection in self.connections() {
+            if connection.is_closed() {
+                continue;
+            }
+            if let Err(e) = connection.use_keyspace(keyspace).await {
+                tracing::warn!(address = ?self.inner.address, %keyspace, error = %e, "USE failed; reopening the connection");
+                connection.close().await;
+                self.ensure_filled();
+            }
         }
     }
 

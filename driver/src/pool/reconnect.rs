@@ -41,7 +41,15 @@ async fn fill(pool: &PoolInner) {
         if open >= pool.target.load(Ordering::Acquire) {
             return;
         }
-        match Connection::open(pool.connector.clone(), pool.address, &pool.config).await {
+        let config = crate::connection::ConnectionConfig {
+            keyspace: pool
+                .keyspace
+                .read()
+                .unwrap_or_else(PoisonError::into_inner)
+                .clone(),
+            ..pool.config.clone()
+        };
+        match Connection::open(pool.connector.clone(), pool.address, &config).await {
             Ok(connection) => {
                 if pool.closed.load(Ordering::Acquire) {
                     connection.close().await;

@@ -205,7 +205,12 @@ impl Session {
         let frame = self
             .run(request, options, keyspace.as_deref(), None, Vec::new())
             .await?;
-        self.to_result(frame, None, "QUERY")
+        let result = self.to_result(frame, None, "QUERY")?;
+        if let Some(keyspace) = result.set_keyspace() {
+            // `USE` ran on one connection; every other connection follows.
+            self.inner.picker.use_keyspace(keyspace).await;
+        }
+        Ok(result)
     }
 
     /// One page of a prepared statement with serialized values.

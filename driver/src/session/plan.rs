@@ -62,6 +62,8 @@ pub(crate) trait NodePicker: Send + Sync {
     }
     /// Requests in flight per node.
     fn in_flight_by_node(&self) -> Vec<(SocketAddr, usize)>;
+    /// Switches every connection, and future ones, to `keyspace` (after a `USE`).
+    fn use_keyspace<'a>(&'a self, keyspace: &'a str) -> BoxFuture<'a, ()>;
 }
 
 /// The session's picker when the topology cannot be read: the connections of one node.
@@ -90,6 +92,10 @@ impl NodePicker for SingleNode {
             })
             .into_iter()
             .collect()
+    }
+
+    fn use_keyspace<'a>(&'a self, keyspace: &'a str) -> BoxFuture<'a, ()> {
+        Box::pin(self.pool.use_keyspace(keyspace))
     }
 
     fn in_flight_by_node(&self) -> Vec<(SocketAddr, usize)> {
@@ -168,5 +174,9 @@ impl NodePicker for ClusterPicker {
 
     fn in_flight_by_node(&self) -> Vec<(SocketAddr, usize)> {
         self.pools.in_flight_by_node()
+    }
+
+    fn use_keyspace<'a>(&'a self, keyspace: &'a str) -> BoxFuture<'a, ()> {
+        Box::pin(self.pools.use_keyspace(keyspace))
     }
 }
