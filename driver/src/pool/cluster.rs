@@ -195,12 +195,7 @@ impl ClusterPools {
                         .clone(),
                     ..self.settings.connection.clone()
                 };
-                match NodePool::spawn(
-                    address,
-                    connection,
-                    settings,
-                    self.listener(),
-                ) {
+                match NodePool::spawn(address, connection, settings, self.listener()) {
                     Ok(pool) => {
                         tracing::debug!(%address, size, "opening a pool");
                         pools.insert(address, pool);
@@ -269,7 +264,10 @@ impl ClusterPools {
 
     /// Switches every pool to `keyspace` after a `USE`.
     pub(crate) async fn use_keyspace(&self, keyspace: &str) {
-        *self.keyspace.write().unwrap_or_else(PoisonError::into_inner) = Some(keyspace.to_owned());
+        *self
+            .keyspace
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = Some(keyspace.to_owned());
         let pools: Vec<NodePool> = self
             .pools
             .read()
