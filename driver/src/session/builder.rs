@@ -14,6 +14,8 @@ use crate::connection::{
 };
 use crate::policies::load_balancing::local_datacenter_check;
 use crate::policies::reconnection::ReconnectionPolicy;
+use crate::policies::retry::RetryPolicy;
+use crate::policies::speculative::SpeculativeExecutionPolicy;
 use crate::policies::LoadBalancingPolicy;
 use crate::pool::cluster::{ClusterPoolSettings, ClusterPools};
 use crate::pool::NodePool;
@@ -174,6 +176,44 @@ impl SessionBuilder {
     pub fn topology_refresh(mut self, debounce: Duration, interval: Duration) -> Self {
         self.config.topology_debounce = debounce;
         self.config.topology_refresh_interval = interval.max(Duration::from_millis(100));
+        self
+    }
+
+    /// What to do after a failed attempt (default
+    /// [`DefaultRetryPolicy`](crate::policies::retry::DefaultRetryPolicy)). The idempotency
+    /// gate applies to its decisions whatever they are.
+    pub fn retry_policy(mut self, policy: Arc<dyn RetryPolicy>) -> Self {
+        self.config.execution.retry_policy = policy;
+        self
+    }
+
+    /// Starts extra executions of slow **idempotent** statements on the next nodes (default:
+    /// never), for example
+    /// [`ConstantSpeculativeExecutionPolicy`](crate::policies::speculative::ConstantSpeculativeExecutionPolicy).
+    pub fn speculative_execution(mut self, policy: Arc<dyn SpeculativeExecutionPolicy>) -> Self {
+        self.config.execution.speculative_execution = policy;
+        self
+    }
+
+    /// Longest wait for one node's answer before the attempt counts as a client timeout and
+    /// the retry policy decides (default: none, only the request timeout).
+    pub fn attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.config.execution.attempt_timeout = Some(timeout);
+        self
+    }
+
+    /// At most `max_concurrent` requests at once, `max_queued` more waiting; beyond that
+    /// requests fail at once with [`QueryError::Throttled`](super::QueryError::Throttled).
+    pub fn throttle(mut self, max_concurrent: usize, max_queued: usize) -> Self {
+        self.config.execution.max_concurrent_requests = Some(max_concurrent);
+        self.config.execution.max_queued_requests = max_queued;
+        self
+    }
+
+    /// Close (and let the pool reopen) a connection with more orphaned stream ids than this
+    /// (default 1024).
+    pub fn max_orphaned_streams(mut self, max: usize) -> Self {
+        self.config.execution.max_orphaned_streams = max;
         self
     }
 

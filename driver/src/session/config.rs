@@ -129,6 +129,8 @@ pub struct SessionConfig {
     pub topology_debounce: Duration,
     /// Refresh topology and schema at least this often (60 s).
     pub topology_refresh_interval: Duration,
+    /// Retry and speculative-execution policies, per-attempt timeout, throttling.
+    pub execution: super::attempts::ExecutionOptions,
 }
 
 impl Default for SessionConfig {
@@ -155,6 +157,7 @@ impl Default for SessionConfig {
             reconnection_policy: Arc::new(ExponentialReconnectionPolicy::default()),
             topology_debounce: Duration::from_secs(1),
             topology_refresh_interval: Duration::from_secs(60),
+            execution: super::attempts::ExecutionOptions::default(),
         }
     }
 }
@@ -190,6 +193,7 @@ impl fmt::Debug for SessionConfig {
             )
             .field("topology_debounce", &self.topology_debounce)
             .field("topology_refresh_interval", &self.topology_refresh_interval)
+            .field("execution", &self.execution)
             .finish_non_exhaustive()
     }
 }

@@ -1,5 +1,7 @@
 //! One error enum per session operation.
 
+use std::fmt;
+use std::net::SocketAddr;
 use std::time::Duration;
 
 use super::db_error::DbError;
@@ -96,6 +98,53 @@ pub enum QueryError {
     /// node is down).
     #[error("no open connection to any node; check that the cluster is up, or that the session was not closed")]
     NoConnection,
+    /// One node did not answer within the per-attempt timeout
+    /// ([`ExecutionOptions::attempt_timeout`](super::ExecutionOptions::attempt_timeout)); the
+    /// statement may or may not have been applied there.
+    #[error("the node did not answer within the attempt timeout of {0:?}; the statement may have been applied")]
+    AttemptTimeout(Duration),
+    /// The session's concurrency limit is reached and its wait queue is full; slow down, or
+    /// raise the limits with `SessionBuilder::throttle`.
+    #[error("too many requests: {in_flight} running and {queued} queued (the limits); retry later or raise them")]
+    Throttled {
+        /// Requests running (the concurrency limit).
+        in_flight: usize,
+        /// Requests waiting (the queue limit).
+        queued: usize,
+    },
+    /// Every node of the query plan was tried and failed; `attempts` lists each node tried, in
+    /// order, with what it answered.
+    #[error("every node tried failed: {}", NodeAttempts(.attempts))]
+    AllNodesFailed {
+        /// Each attempt: the node (when known) and its failure.
+        attempts: Vec<(Option<SocketAddr>, QueryError)>,
+    },
+}
+
+/// Displays the attempts of [`QueryError::AllNodesFailed`] as `node: error; node: error`.
+struct NodeAttempts<'a>(&'a [(Option<SocketAddr>, QueryError)]);
+
+impl fmt::Display for NodeAttempts<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_empty() {
+            return f.write_str("no node could be tried");
+        }
+        for (i, (node, error)) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            match node {
+                Some(node) => write!(f, "{node}: {error}")?,
+                None => write!(f, "(unknown node): {error}")?,
+            }
+            let mut source = std::error::Error::source(error);
+            while let Some(cause) = source {
+                write!(f, ": {cause}")?;
+                source = cause.source();
+            }
+        }
+        Ok(())
+    }
 }
 
 impl QueryError {
@@ -107,9 +156,14 @@ impl QueryError {
     }
 
     /// The server's typed error, if the server answered with one.
+    ///
+    /// For [`QueryError::AllNodesFailed`] it is the last node's answer, when that node answered.
     pub fn db_error(&self) -> Option<&DbError> {
         match self {
             QueryError::Db { error, .. } => Some(error),
+            QueryError::AllNodesFailed { attempts } => {
+                attempts.last().and_then(|(_, last)| last.db_error())
+            }
             _ => None,
         }
     }

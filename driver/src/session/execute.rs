@@ -1,21 +1,50 @@
 //! The one execution loop: every request (query, execute, batch, prepare, page fetch) runs here.
 //!
-//! For each target of the plan the loop makes an attempt; when it fails, it gathers the facts,
-//! asks a [`Decide`] for a decision and acts on it. The decision is the seam where the retry,
-//! speculative-execution and load-balancing policies plug in; the session's built-in
-//! [`NoRetry`] never retries. Re-preparing after UNPREPARED is not a retry (the statement never
-//! ran) and the loop does it by itself, once per node.
+//! For one request the loop:
+//! 1. waits for a slot when the session throttles (a full queue fails at once with
+//!    [`QueryError::Throttled`]), all within the request deadline ([`QueryError::Timeout`]);
+//! 2. asks the node picker for a plan (targets in order) and starts an *execution* on the first
+//!    target; for an idempotent statement, the speculative-execution policy may start more
+//!    executions on the next targets while the first is slow (the first answer wins, the
+//!    others are dropped: their stream ids become orphans, freed when the late answers come);
+//! 3. in each execution, makes attempts: a failure becomes facts
+//!    ([`RequestFailure`]), the retry policy decides, and the idempotency [`gate`] overrides
+//!    the decision (a non-idempotent statement is sent again only when the server proved it
+//!    did not apply it). UNPREPARED is not a retry: the loop re-prepares on that node and
+//!    replays, once per node.
+//!
+//! The decision table of the default policy is in
+//! [`DefaultRetryPolicy`](crate::policies::retry::DefaultRetryPolicy), the gate's in [`gate`].
+//! When every target failed, the error is [`QueryError::AllNodesFailed`] listing each attempt.
+//! A plan of a single node gets one more pass (on a fresh plan from the picker), so a
+//! single-node session still survives one transient failure.
 
-use std::sync::Arc;
+use std::borrow::Cow;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use super::errors::{PrepareError, QueryError};
+use futures::stream::{FuturesUnordered, StreamExt};
+use tokio::time::Instant;
+
+use super::attempts::{Counters, ExecutionOptions};
+use super::errors::QueryError;
 use super::plan::{NodePicker, RoutingInfo, Target};
+use super::reprepare::{prepare_on_all, reprepare};
 use super::statement::PreparedInner;
+use super::throttle::Throttle;
 use crate::connection::{Connection, ConnectionError};
+use crate::policies::retry::{gate, RequestFailure, RetryDecision, RetryPolicy};
 use crate::protocol::frame::ResponseFrame;
-use crate::protocol::request::{Prepare, Request};
+use crate::protocol::request::Request;
 use crate::protocol::response::{ErrorBody, ErrorCode, Response, ResultBody};
+use crate::protocol::Consistency;
+
+/// How long a single-node plan waits for its pool to reopen a connection before the second
+/// pass (the request deadline bounds it too).
+const REPLAN_WAIT: Duration = Duration::from_secs(2);
+const REPLAN_POLL: Duration = Duration::from_millis(20);
 
 /// A request ready to run, with what the loop needs to act on failures.
 pub(crate) struct RequestSpec<'a> {
@@ -25,6 +54,36 @@ pub(crate) struct RequestSpec<'a> {
     pub(crate) timeout: Duration,
     /// Prepared statements the request uses, to re-prepare when a node forgot them.
     pub(crate) prepared: Vec<Arc<PreparedInner>>,
+    /// The statement's own retry policy, overriding the session's.
+    pub(crate) retry_policy: Option<Arc<dyn RetryPolicy>>,
+}
+
+impl RequestSpec<'_> {
+    /// Whether the request may run more than once: the statement's flag, and always for
+    /// PREPARE (preparing twice changes nothing).
+    fn idempotent(&self) -> bool {
+        self.routing.idempotent || matches!(self.request, Request::Prepare(_))
+    }
+}
+
+/// The session's execution settings, throttle and counters.
+pub(crate) struct Executor {
+    pub(crate) options: ExecutionOptions,
+    throttle: Option<Throttle>,
+    pub(crate) counters: Counters,
+}
+
+impl Executor {
+    pub(crate) fn new(options: ExecutionOptions) -> Executor {
+        let throttle = options
+            .max_concurrent_requests
+            .map(|running| Throttle::new(running, options.max_queued_requests));
+        Executor {
+            options,
+            throttle,
+            counters: Counters::default(),
+        }
+    }
 }
 
 /// Why one attempt failed.
@@ -32,84 +91,145 @@ pub(crate) struct RequestSpec<'a> {
 pub(crate) enum AttemptError {
     /// The node answered with an error.
     Db(ErrorBody),
-    /// The connection failed.
+    /// The connection failed after the request may have been written.
     Connection(ConnectionError),
+    /// The request was provably not written (the connection was already closed, no stream id).
+    NotSent(ConnectionError),
+    /// No answer within the per-attempt timeout.
+    Timeout(Duration),
 }
 
 impl AttemptError {
+    /// The facts for the retry policy; `None` when no retry can help.
+    pub(crate) fn facts(&self) -> Option<RequestFailure> {
+        match self {
+            AttemptError::Db(body) => RequestFailure::from_error_code(&body.code),
+            AttemptError::Connection(ConnectionError::Encode(_)) => None,
+            AttemptError::Connection(_) => Some(RequestFailure::ConnectionClosed),
+            AttemptError::NotSent(_) => Some(RequestFailure::RequestNotSent),
+            AttemptError::Timeout(_) => Some(RequestFailure::ClientTimeout),
+        }
+    }
+
     fn into_query_error(self) -> QueryError {
         match self {
             AttemptError::Db(body) => QueryError::from_error_body(body),
-            AttemptError::Connection(e) => QueryError::Connection(e),
+            AttemptError::Connection(e) | AttemptError::NotSent(e) => QueryError::Connection(e),
+            AttemptError::Timeout(after) => QueryError::AttemptTimeout(after),
         }
     }
 }
 
-/// Facts about a failed attempt, for the decision.
-// Read by the retry policies of the cluster layer when they replace `NoRetry`.
-#[allow(dead_code)]
-#[derive(Debug)]
-pub(crate) struct AttemptFacts<'a> {
-    pub(crate) error: &'a AttemptError,
-    /// Whether the statement may run more than once.
-    pub(crate) idempotent: bool,
-    /// Attempts made so far for this request (1 for the first).
-    pub(crate) attempt: u32,
-}
-
-/// What to do after a failed attempt.
-// `NoRetry` only fails; the retry policies of the cluster layer return the other decisions.
-#[allow(dead_code)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Decision {
-    /// Give up and return the error.
-    Fail,
-    /// Try again on the same connection.
-    RetrySameNode,
-    /// Try the next target of the plan.
-    TryNextNode,
-}
-
-/// Decides what to do after a failed attempt. Implementations never do I/O.
-pub(crate) trait Decide: Send + Sync {
-    /// The decision for these facts.
-    fn decide(&self, facts: &AttemptFacts<'_>) -> Decision;
-}
-
-/// The built-in decision until the retry policies are wired in: never retry.
-pub(crate) struct NoRetry;
-
-impl Decide for NoRetry {
-    fn decide(&self, _facts: &AttemptFacts<'_>) -> Decision {
-        Decision::Fail
-    }
-}
-
-/// Runs `spec` within its timeout. Returns the first non-error answer.
+/// Runs `spec` within its deadline. Returns the first non-error answer.
 pub(crate) async fn run(
     picker: &dyn NodePicker,
-    decider: &dyn Decide,
+    executor: &Executor,
     spec: &RequestSpec<'_>,
 ) -> Result<ResponseFrame, QueryError> {
-    tokio::time::timeout(spec.timeout, run_plan(picker, decider, spec))
+    let deadline = Instant::now() + spec.timeout;
+    let timed_out = |_| QueryError::Timeout(spec.timeout);
+    let _slot = match &executor.throttle {
+        Some(throttle) => {
+            let slot = tokio::time::timeout_at(deadline, throttle.acquire())
+                .await
+                .map_err(timed_out)?;
+            if let Err(QueryError::Throttled { .. }) = &slot {
+                Counters::bump(&executor.counters.throttled);
+            }
+            Some(slot?)
+        }
+        None => None,
+    };
+    let (frame, node) = tokio::time::timeout_at(deadline, run_plan(picker, executor, spec))
         .await
-        .map_err(|_| QueryError::Timeout(spec.timeout))?
+        .map_err(timed_out)??;
+    if let Request::Prepare(prepare) = &spec.request {
+        // Prepare on every other node of the plan too, so executions routed there do not
+        // start with UNPREPARED. Best effort, within what is left of the deadline.
+        let others: Vec<Target> = picker
+            .plan(&spec.routing)
+            .into_iter()
+            .filter(|t| t.node.is_some() && t.node != node)
+            .collect();
+        let _ = tokio::time::timeout_at(deadline, prepare_on_all(&others, prepare)).await;
+    }
+    Ok(frame)
 }
 
-async fn run_plan(
-    picker: &dyn NodePicker,
-    decider: &dyn Decide,
-    spec: &RequestSpec<'_>,
-) -> Result<ResponseFrame, QueryError> {
-    let plan = picker.plan(&spec.routing);
-    let mut last_error = None;
-    let mut attempt = 0u32;
-    'targets: for target in &plan {
+/// How one execution ended (short-lived, one per execution: its size does not matter).
+#[allow(clippy::large_enum_variant)]
+enum ExecutionEnd {
+    Done(Result<(ResponseFrame, Option<SocketAddr>), QueryError>),
+    /// The plan has no target left for it.
+    Exhausted,
+}
+
+/// The plan, shared by the executions of one request.
+struct PlanCursor {
+    targets: Vec<Target>,
+    next: usize,
+    /// Whether the extra pass of a single-node plan was taken.
+    second_pass: bool,
+}
+
+/// State shared by the executions of one request.
+struct Run<'a> {
+    picker: &'a dyn NodePicker,
+    executor: &'a Executor,
+    spec: &'a RequestSpec<'a>,
+    policy: &'a dyn RetryPolicy,
+    plan: Mutex<PlanCursor>,
+    /// Retries made so far (all executions), as the policy's `attempt`.
+    retries: AtomicU32,
+    /// Every failed attempt that led to a retry, in order.
+    attempts: Mutex<Vec<(Option<SocketAddr>, QueryError)>>,
+}
+
+impl Run<'_> {
+    fn has_next(&self) -> bool {
+        let plan = self.plan.lock().unwrap_or_else(PoisonError::into_inner);
+        plan.next < plan.targets.len() || (plan.targets.len() == 1 && !plan.second_pass)
+    }
+
+    async fn next_target(&self) -> Option<Target> {
+        {
+            let mut plan = self.plan.lock().unwrap_or_else(PoisonError::into_inner);
+            if let Some(target) = plan.targets.get(plan.next).cloned() {
+                plan.next += 1;
+                return Some(target);
+            }
+            if plan.targets.len() != 1 || plan.second_pass {
+                return None;
+            }
+            plan.second_pass = true;
+        }
+        // A single-node plan: one more pass on a fresh plan, waiting briefly for the pool to
+        // reopen a connection that dropped.
+        wait_for_plan(self.picker, &self.spec.routing)
+            .await
+            .and_then(|plan| plan.into_iter().next())
+    }
+
+    fn record(&self, node: Option<SocketAddr>, error: QueryError) {
+        self.attempts
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push((node, error));
+    }
+
+    /// One execution: attempts on targets taken from the shared plan until an answer, a final
+    /// error, or no target left.
+    async fn execution(&self) -> ExecutionEnd {
+        let Some(mut target) = self.next_target().await else {
+            return ExecutionEnd::Exhausted;
+        };
+        let idempotent = self.spec.idempotent();
+        let counters = &self.executor.counters;
+        let mut request = Cow::Borrowed(&self.spec.request);
         let mut reprepared = false;
         loop {
-            attempt = attempt.saturating_add(1);
-            let error = match attempt_once(target, spec).await {
-                Ok(frame) => return Ok(frame),
+            let error = match self.attempt(&target, &request).await {
+                Ok(frame) => return ExecutionEnd::Done(Ok((frame, target.node))),
                 Err(error) => error,
             };
             if let AttemptError::Db(ErrorBody {
@@ -117,77 +237,220 @@ async fn run_plan(
                 ..
             }) = &error
             {
-                if !reprepared {
-                    if let Some(statement) = spec.prepared.iter().find(|p| &p.id == id) {
-                        reprepare(&target.connection, statement)
-                            .await
-                            .map_err(|e| QueryError::Prepare(Box::new(e)))?;
-                        reprepared = true;
-                        continue;
+                let statement = self.spec.prepared.iter().find(|p| &p.id == id);
+                if let (false, Some(statement)) = (reprepared, statement) {
+                    if let Err(e) = reprepare(&target.connection, statement).await {
+                        return ExecutionEnd::Done(Err(QueryError::Prepare(Box::new(e))));
                     }
+                    Counters::bump(&counters.reprepared);
+                    reprepared = true;
+                    continue;
                 }
             }
-            let decision = decider.decide(&AttemptFacts {
-                error: &error,
-                idempotent: spec.routing.idempotent,
-                attempt,
-            });
-            tracing::debug!(?error, ?decision, node = ?target.node, "attempt failed");
-            let error = error.into_query_error();
-            match decision {
-                Decision::Fail => return Err(error),
-                Decision::RetrySameNode => drop(error),
-                Decision::TryNextNode => {
-                    last_error = Some(error);
-                    continue 'targets;
+            let Some(failure) = error.facts() else {
+                return ExecutionEnd::Done(Err(error.into_query_error()));
+            };
+            let retries = self.retries.load(Ordering::Relaxed);
+            let mut decision = self.policy.decide(&failure, retries, idempotent);
+            if failure == RequestFailure::Unprepared && reprepared {
+                // Still unknown right after re-preparing there: try elsewhere.
+                decision = RetryDecision::RetryNextNode(None);
+            }
+            let decision = gate(decision, &failure, idempotent);
+            tracing::debug!(?error, ?failure, ?decision, node = ?target.node, retries, "attempt failed");
+            let consistency = match decision {
+                RetryDecision::Rethrow => {
+                    return ExecutionEnd::Done(Err(error.into_query_error()));
                 }
+                RetryDecision::Ignore => {
+                    Counters::bump(&counters.ignored);
+                    return ExecutionEnd::Done(Ok((ignored_frame(), target.node)));
+                }
+                RetryDecision::RetrySameNode(consistency) => {
+                    self.record(target.node, error.into_query_error());
+                    consistency
+                }
+                RetryDecision::RetryNextNode(consistency) => {
+                    self.record(target.node, error.into_query_error());
+                    match self.next_target().await {
+                        Some(next) => target = next,
+                        None => return ExecutionEnd::Exhausted,
+                    }
+                    reprepared = false;
+                    consistency
+                }
+            };
+            self.retries.fetch_add(1, Ordering::Relaxed);
+            Counters::bump(&counters.retries);
+            if let Some(consistency) = consistency {
+                request = Cow::Owned(with_consistency(&self.spec.request, consistency));
             }
         }
     }
-    Err(last_error.unwrap_or(QueryError::NoConnection))
+
+    /// One attempt on one target, within the per-attempt timeout.
+    async fn attempt(
+        &self,
+        target: &Target,
+        request: &Request,
+    ) -> Result<ResponseFrame, AttemptError> {
+        let connection = &target.connection;
+        if let Some(reason) = connection.close_reason() {
+            return Err(AttemptError::NotSent(reason));
+        }
+        if connection.orphaned_streams() > self.executor.options.max_orphaned_streams {
+            self.replace(connection);
+            return Err(AttemptError::NotSent(ConnectionError::Closed {
+                reason: "too many orphaned stream ids; the connection is being replaced".into(),
+            }));
+        }
+        let send = connection.send_traced(request.clone(), self.spec.tracing);
+        let sent = match self.executor.options.attempt_timeout {
+            Some(limit) => match tokio::time::timeout(limit, send).await {
+                Ok(sent) => sent,
+                Err(_) => {
+                    Counters::bump(&self.executor.counters.attempt_timeouts);
+                    if connection.orphaned_streams() > self.executor.options.max_orphaned_streams {
+                        self.replace(connection);
+                    }
+                    return Err(AttemptError::Timeout(limit));
+                }
+            },
+            None => send.await,
+        };
+        let frame = match sent {
+            Ok(frame) => frame,
+            Err(e @ ConnectionError::StreamIdsExhausted) => return Err(AttemptError::NotSent(e)),
+            Err(e) => return Err(AttemptError::Connection(e)),
+        };
+        match frame.response {
+            Response::Error(body) => Err(AttemptError::Db(body)),
+            _ => Ok(frame),
+        }
+    }
+
+    /// Closes a connection whose node stopped answering part of its requests; its pool opens
+    /// a fresh one (requests still waiting on it fail as connection failures).
+    fn replace(&self, connection: &Connection) {
+        tracing::warn!(
+            node = ?connection.address(),
+            orphaned = connection.orphaned_streams(),
+            "closing a connection with too many orphaned stream ids"
+        );
+        Counters::bump(&self.executor.counters.connections_replaced);
+        let connection = connection.clone();
+        tokio::spawn(async move { connection.close().await });
+    }
 }
 
-async fn attempt_once(
-    target: &Target,
+async fn run_plan(
+    picker: &dyn NodePicker,
+    executor: &Executor,
     spec: &RequestSpec<'_>,
-) -> Result<ResponseFrame, AttemptError> {
-    let frame = target
-        .connection
-        .send_traced(spec.request.clone(), spec.tracing)
-        .await
-        .map_err(AttemptError::Connection)?;
-    match frame.response {
-        Response::Error(body) => Err(AttemptError::Db(body)),
-        _ => Ok(frame),
+) -> Result<(ResponseFrame, Option<SocketAddr>), QueryError> {
+    // No node to try at all: fail fast (the pool is reconnecting in the background).
+    let targets = picker.plan(&spec.routing);
+    if targets.is_empty() {
+        return Err(QueryError::NoConnection);
+    }
+    let run = Run {
+        picker,
+        executor,
+        spec,
+        policy: spec
+            .retry_policy
+            .as_deref()
+            .unwrap_or(&*executor.options.retry_policy),
+        plan: Mutex::new(PlanCursor {
+            targets,
+            next: 0,
+            second_pass: false,
+        }),
+        retries: AtomicU32::new(0),
+        attempts: Mutex::new(Vec::new()),
+    };
+    let speculative = &*executor.options.speculative_execution;
+    // Never speculate on a statement that must not run twice.
+    let next_start = |started: u32| {
+        spec.idempotent()
+            .then(|| speculative.next_execution_delay(started))
+            .flatten()
+            .map(|delay| Instant::now() + delay)
+    };
+    let mut executions = FuturesUnordered::new();
+    executions.push(run.execution());
+    let mut started = 1u32;
+    let mut next = next_start(started);
+    let mut last_error = None;
+    while !executions.is_empty() {
+        let timer = async move {
+            match next {
+                Some(at) => tokio::time::sleep_until(at).await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            ended = executions.next() => match ended {
+                Some(ExecutionEnd::Done(Ok(answer))) => return Ok(answer),
+                Some(ExecutionEnd::Done(Err(error))) => last_error = Some(error),
+                Some(ExecutionEnd::Exhausted) | None => {}
+            },
+            () = timer => {
+                next = None;
+                if run.has_next() {
+                    started = started.saturating_add(1);
+                    Counters::bump(&executor.counters.speculative_executions);
+                    tracing::debug!(started, "starting a speculative execution");
+                    executions.push(run.execution());
+                    next = next_start(started);
+                }
+            }
+        }
+    }
+    drop(executions);
+    if let Some(error) = last_error {
+        return Err(error);
+    }
+    let attempts =
+        std::mem::take(&mut *run.attempts.lock().unwrap_or_else(PoisonError::into_inner));
+    Err(QueryError::AllNodesFailed { attempts })
+}
+
+/// The picker's plan; when it is empty (a node's connections just dropped and its pool is
+/// reopening them), asks again for up to [`REPLAN_WAIT`]. `None`: still empty.
+async fn wait_for_plan(picker: &dyn NodePicker, routing: &RoutingInfo<'_>) -> Option<Vec<Target>> {
+    let give_up = Instant::now() + REPLAN_WAIT;
+    loop {
+        let plan = picker.plan(routing);
+        if !plan.is_empty() {
+            return Some(plan);
+        }
+        if Instant::now() >= give_up {
+            return None;
+        }
+        tokio::time::sleep(REPLAN_POLL).await;
     }
 }
 
-/// Prepares `statement` again on `connection` after the node answered UNPREPARED.
-async fn reprepare(connection: &Connection, statement: &PreparedInner) -> Result<(), PrepareError> {
-    let request = Request::Prepare(Prepare {
-        query: statement.text.clone(),
-        keyspace: None,
-    });
-    let frame = connection
-        .send(request)
-        .await
-        .map_err(PrepareError::Connection)?;
-    match frame.response {
-        Response::Result(ResultBody::Prepared(prepared)) => {
-            if prepared.id != statement.id {
-                tracing::warn!(
-                    text = %statement.text,
-                    "re-preparing returned a different id; the statement's keyspace or text may have changed"
-                );
-            }
-            Ok(())
-        }
-        Response::Error(body) => Err(PrepareError::Db {
-            error: (&body.code).into(),
-            message: body.message,
-        }),
-        other => Err(PrepareError::UnexpectedResponse {
-            got: crate::connection::response_name(&other),
-        }),
+/// The answer reported when a retry policy ignores a failure: an empty (Void) result.
+fn ignored_frame() -> ResponseFrame {
+    ResponseFrame {
+        stream: 0,
+        tracing_id: None,
+        warnings: vec!["a failure was ignored by the retry policy".to_owned()],
+        custom_payload: None,
+        response: Response::Result(ResultBody::Void),
     }
+}
+
+/// `request` at another consistency level (requests without one are returned unchanged).
+fn with_consistency(request: &Request, consistency: Consistency) -> Request {
+    let mut request = request.clone();
+    match &mut request {
+        Request::Query(query) => query.params.consistency = consistency,
+        Request::Execute(execute) => execute.params.consistency = consistency,
+        Request::Batch(batch) => batch.consistency = consistency,
+        _ => {}
+    }
+    request
 }

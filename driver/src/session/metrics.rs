@@ -66,7 +66,6 @@ fn error_kind(error: &QueryError) -> usize {
 pub(crate) struct Metrics {
     requests: AtomicU64,
     errors: [AtomicU64; ERROR_KINDS.len()],
-    retries: AtomicU64,
     latency: [AtomicU64; LATENCY_BUCKETS],
 }
 
@@ -83,13 +82,6 @@ impl Metrics {
             bucket.fetch_add(1, Ordering::Relaxed);
         }
     }
-
-    /// Records one retry (a further attempt of a request after a failure).
-    // Called by the retry layer of the execution loop.
-    #[allow(dead_code)]
-    pub(crate) fn record_retry(&self) {
-        self.retries.fetch_add(1, Ordering::Relaxed);
-    }
 }
 
 /// A copy of the session's metrics at one moment.
@@ -101,7 +93,8 @@ pub struct SessionMetrics {
     /// Failed requests by kind: `server`, `timeout`, `connection`, `no_connection`,
     /// `prepare`, `serialize`, `unexpected_response`, `other` (kinds with no error omitted).
     pub errors: BTreeMap<&'static str, u64>,
-    /// Attempts made again after a failure.
+    /// Attempts made again after a failure (the execution loop's
+    /// [`RequestStats::retries`](super::RequestStats::retries)).
     pub retries: u64,
     /// Requests in flight per node with a pool.
     pub in_flight: Vec<(SocketAddr, usize)>,
@@ -152,7 +145,7 @@ impl Session {
         SessionMetrics {
             requests: m.requests.load(Ordering::Relaxed),
             errors,
-            retries: m.retries.load(Ordering::Relaxed),
+            retries: self.request_stats().retries,
             in_flight: self.inner.picker.in_flight_by_node(),
             latency_buckets,
         }
@@ -169,12 +162,6 @@ impl Session {
     /// changes (`None` without topology information).
     pub fn cluster_state_changes(&self) -> Option<tokio::sync::watch::Receiver<Vec<NodeStatus>>> {
         self.inner.picker.subscribe_state()
-    }
-
-    /// Records one retry (for the retry layer of the execution loop).
-    #[allow(dead_code)]
-    pub(crate) fn record_retry(&self) {
-        self.inner.metrics.record_retry();
     }
 }
 

@@ -40,10 +40,33 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Every request runs in one execution loop (the `execute` module): it asks the node picker
-//! for a plan, makes attempts, re-prepares statements a node forgot, and asks a decision for
-//! each failure.
+//! # Retries, speculative executions, timeouts
+//!
+//! Every request runs in one execution loop: it asks the node picker for a plan (nodes in
+//! order), makes attempts, re-prepares statements a node forgot (and replays them), and asks
+//! the retry policy what to do after each failure:
+//! - the retry policy ([`SessionBuilder::retry_policy`], or per statement with
+//!   `with_retry_policy`) is [`DefaultRetryPolicy`](crate::policies::retry::DefaultRetryPolicy)
+//!   by default; **its decision table** is documented on
+//!   [`DefaultRetryPolicy`](crate::policies::retry::DefaultRetryPolicy);
+//! - whatever the policy decides, the idempotency [`gate`](crate::policies::retry::gate) then
+//!   applies: a statement not marked idempotent (`with_idempotent(true)`; prepared statements
+//!   inherit the flag of their text's statement, derived statements carry theirs) is sent again
+//!   **only** after UNAVAILABLE, OVERLOADED, IS_BOOTSTRAPPING, UNPREPARED or when the request
+//!   provably never left the client. Never after a write timeout, a connection lost after
+//!   sending, a client-side timeout or a server error: the caller gets that error;
+//! - speculative executions ([`SessionBuilder::speculative_execution`]) start only for
+//!   idempotent statements; the first answer wins;
+//! - the request timeout (12 s, [`SessionBuilder::request_timeout`], per statement with
+//!   `with_timeout`) bounds everything, retries included; an optional per-attempt timeout
+//!   ([`SessionBuilder::attempt_timeout`]) turns a node that hangs into a client timeout the
+//!   policy decides on;
+//! - [`SessionBuilder::throttle`] limits requests in flight, with a bounded queue.
+//!
+//! When every node tried failed, the error is [`QueryError::AllNodesFailed`], listing each node
+//! and its answer. [`Session::request_stats`] counts retries and speculative executions.
 
+mod attempts;
 mod batch;
 mod builder;
 mod config;
@@ -54,13 +77,20 @@ pub mod metrics;
 mod ops;
 mod plan;
 mod prepared_cache;
+mod reprepare;
 mod result;
 mod statement;
 mod stream;
+mod throttle;
 
+#[cfg(test)]
+mod execute_tests;
 #[cfg(test)]
 mod tests;
 
+pub use attempts::{
+    ExecutionOptions, RequestStats, StatementRetryPolicy, StreamUsage, DEFAULT_MAX_ORPHANED_STREAMS,
+};
 pub use batch::{BatchEntry, BatchStatement, BatchValues};
 pub use builder::SessionBuilder;
 pub use config::{ContactPoint, SessionConfig, DEFAULT_PORT};
@@ -74,7 +104,7 @@ pub use stream::RowStream;
 use crate::protocol::ProtocolVersion;
 use std::sync::{Arc, PoisonError, RwLock};
 
-use execute::{Decide, NoRetry};
+use execute::Executor;
 use plan::NodePicker;
 use prepared_cache::PreparedCache;
 
@@ -87,7 +117,7 @@ pub struct Session {
 struct SessionInner {
     config: SessionConfig,
     picker: Arc<dyn NodePicker>,
-    decider: Arc<dyn Decide>,
+    executor: Executor,
     prepared: PreparedCache,
     keyspace: RwLock<Option<String>>,
     metrics: metrics::Metrics,
@@ -110,11 +140,12 @@ impl Session {
 
     pub(crate) fn from_parts(config: SessionConfig, picker: Arc<dyn NodePicker>) -> Session {
         let keyspace = RwLock::new(config.keyspace.clone());
+        let executor = Executor::new(config.execution.clone());
         Session {
             inner: Arc::new(SessionInner {
                 config,
                 picker,
-                decider: Arc::new(NoRetry),
+                executor,
                 prepared: PreparedCache::default(),
                 keyspace,
                 metrics: metrics::Metrics::default(),
@@ -147,6 +178,40 @@ impl Session {
             .keyspace
             .write()
             .unwrap_or_else(PoisonError::into_inner) = Some(keyspace.to_owned());
+    }
+
+    /// What the execution loop did so far: retries, speculative executions, timeouts.
+    pub fn request_stats(&self) -> RequestStats {
+        self.inner.executor.counters.snapshot()
+    }
+
+    /// Stream ids in use on the connections the session would send a request to now (with a
+    /// cluster-aware picker: the nodes of an unrouted plan). After requests are cancelled or
+    /// time out, `orphaned` returns to 0 as their late answers arrive.
+    pub fn stream_usage(&self) -> StreamUsage {
+        let routing = plan::RoutingInfo {
+            keyspace: None,
+            routing_key: None,
+            target_node: None,
+            serial_consistency: None,
+            consistency: self.inner.config.default_consistency,
+            idempotent: false,
+        };
+        let mut usage = StreamUsage::default();
+        for target in self.inner.picker.plan(&routing) {
+            usage.connections += 1;
+            usage.in_flight += target.connection.in_flight();
+            usage.orphaned += target.connection.orphaned_streams();
+        }
+        usage
+    }
+
+    /// Re-prepares every statement this session prepared on `connection` (a node that came
+    /// back, a new connection); returns how many succeeded. The cluster layer calls it when a
+    /// node comes back up.
+    pub async fn reprepare_on(&self, connection: &crate::connection::Connection) -> usize {
+        let statements = self.inner.prepared.all();
+        reprepare::reprepare_all(connection, &statements).await
     }
 
     /// Closes every connection (and stops reconnecting); requests in flight fail with a

@@ -338,6 +338,7 @@ impl Session {
             },
             timeout: self.timeout(options),
             prepared,
+            retry_policy: options.retry_policy.as_ref().map(|p| p.0.clone()),
         };
         let started = tokio::time::Instant::now();
         let span = tracing::debug_span!(
@@ -347,7 +348,7 @@ impl Session {
             routed = spec.routing.routing_key.is_some(),
         );
         let result = tracing::Instrument::instrument(
-            run(&*self.inner.picker, &*self.inner.decider, &spec),
+            run(&*self.inner.picker, &self.inner.executor, &spec),
             span,
         )
         .await;

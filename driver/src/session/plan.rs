@@ -60,10 +60,16 @@ pub(crate) trait NodePicker: Send + Sync {
     fn subscribe_state(&self) -> Option<tokio::sync::watch::Receiver<Vec<NodeStatus>>> {
         None
     }
-    /// Requests in flight per node.
-    fn in_flight_by_node(&self) -> Vec<(SocketAddr, usize)>;
-    /// Switches every connection, and future ones, to `keyspace` (after a `USE`).
-    fn use_keyspace<'a>(&'a self, keyspace: &'a str) -> BoxFuture<'a, ()>;
+    /// Requests in flight per node (none known by default).
+    fn in_flight_by_node(&self) -> Vec<(SocketAddr, usize)> {
+        Vec::new()
+    }
+    /// Switches every connection, and future ones, to `keyspace` (after a `USE`); by default
+    /// nothing to do (pickers whose connections all ran the `USE`).
+    fn use_keyspace<'a>(&'a self, keyspace: &'a str) -> BoxFuture<'a, ()> {
+        let _ = keyspace;
+        Box::pin(async {})
+    }
 }
 
 /// The session's picker when the topology cannot be read: the connections of one node.

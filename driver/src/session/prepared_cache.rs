@@ -34,6 +34,12 @@ impl PreparedCache {
         }
     }
 
+    /// Every cached statement (to re-prepare them on a node).
+    pub(crate) fn all(&self) -> Vec<Arc<PreparedInner>> {
+        let map = self.map.lock().unwrap_or_else(PoisonError::into_inner);
+        map.values().cloned().collect()
+    }
+
     #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
         self.map

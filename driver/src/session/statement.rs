@@ -56,6 +56,9 @@ pub struct StatementOptions {
     /// load-balancing policy would choose. The node must be one the session has connections
     /// to (not ignored by the policy); otherwise the request fails with no connection.
     pub target_node: Option<std::net::SocketAddr>,
+    /// Retry policy for this statement instead of the session's (the idempotency gate still
+    /// applies).
+    pub retry_policy: Option<super::attempts::StatementRetryPolicy>,
 }
 
 macro_rules! statement_options {
@@ -126,6 +129,16 @@ macro_rules! statement_options {
             /// Declares whether the statement is idempotent.
             pub fn with_idempotent(mut self, idempotent: bool) -> Self {
                 self.options.idempotent = idempotent;
+                self
+            }
+
+            /// Uses this retry policy instead of the session's; the idempotency gate still
+            /// applies to its decisions.
+            pub fn with_retry_policy(
+                mut self,
+                policy: std::sync::Arc<dyn $crate::policies::retry::RetryPolicy>,
+            ) -> Self {
+                self.options.retry_policy = Some($crate::session::StatementRetryPolicy(policy));
                 self
             }
 

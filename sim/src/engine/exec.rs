@@ -128,7 +128,20 @@ pub(crate) fn run_query(
     } else {
         super::prepare::marker_names(&statement)
     };
+    check_count(&run.binds, q.params.values.named, "there")?;
     run_statement(&mut run, &statement)
+}
+
+/// Cassandra's check that as many values were sent as the statement has markers.
+fn check_count(binds: &Binds, named: bool, lead: &str) -> ExecResult<()> {
+    let markers = binds.marker_names.len();
+    if named || (binds.is_empty() && markers == 0) || binds.len() == markers {
+        return Ok(());
+    }
+    Err(invalid(format!(
+        "{lead} were {markers} markers(?) in CQL but {} bound variables",
+        binds.len()
+    )))
 }
 
 /// EXECUTE.
@@ -143,6 +156,7 @@ pub(crate) fn run_execute(
     };
     let mut binds = parse_binds(&e.params.values)?;
     binds.marker_names = prepared.marker_names.clone();
+    check_count(&binds, e.params.values.named, "there")?;
     let mut run = new_run(state, ctx, &e.params, binds, now);
     if e.params.keyspace.is_none() && prepared.keyspace.is_some() {
         run.keyspace = prepared.keyspace.clone();
@@ -182,6 +196,7 @@ pub(crate) fn run_batch(
                     ringbolt_cql::parse_statement(query).map_err(|e| syntax_error(query, &e))?;
                 let mut binds = parse_binds(values)?;
                 binds.marker_names = super::prepare::marker_names(&st);
+                check_count(&binds, false, "There")?;
                 items.push((st, binds, None));
             }
             BatchStatement::Prepared { id, values } => {
@@ -190,6 +205,7 @@ pub(crate) fn run_batch(
                 };
                 let mut binds = parse_binds(values)?;
                 binds.marker_names = p.marker_names.clone();
+                check_count(&binds, false, "There")?;
                 items.push((p.statement, binds, p.keyspace));
             }
         }

@@ -311,13 +311,31 @@ fn token_end(b: Bound<i64>) -> Bound<PartitionPos> {
     }
 }
 
+/// The GROUP BY columns: a prefix of the primary key, in order.
+fn group_columns(table: &TableDef, group_by: &[ast::Ident]) -> ExecResult<Vec<usize>> {
+    let mut out = Vec::with_capacity(group_by.len());
+    for (i, g) in group_by.iter().enumerate() {
+        let Some(idx) = table.column_index(&g.name) else {
+            return Err(invalid(format!("Undefined column name {}", g.name)));
+        };
+        let in_order = table.columns.get(i).is_some_and(|c| {
+            c.name == g.name && matches!(c.kind, ColumnKind::PartitionKey | ColumnKind::Clustering)
+        });
+        if !in_order {
+            return Err(invalid(
+                "Group by currently only support groups of columns following their declared order in the PRIMARY KEY",
+            ));
+        }
+        out.push(idx);
+    }
+    Ok(out)
+}
+
 /// SELECT.
 pub(crate) fn select(run: &mut Run<'_, '_, '_>, s: &ast::Select) -> ExecResult<ResultBody> {
-    if !s.group_by.is_empty() {
-        return Err(invalid("GROUP BY is not supported by ringbolt-sim"));
-    }
     let table = run.table(&s.table)?;
     let plan = select_plan::plan(&table, &s.selection)?;
+    let group_cols = group_columns(&table, &s.group_by)?;
     let r = analyse(
         &table,
         &s.where_clause,
@@ -347,7 +365,7 @@ pub(crate) fn select(run: &mut Run<'_, '_, '_>, s: &ast::Select) -> ExecResult<R
             .warnings
             .push("Aggregation query used without partition key".to_string());
     }
-    let page_size = if plan.aggregate {
+    let page_size = if plan.aggregate || !group_cols.is_empty() {
         None
     } else {
         run.page_size.map(|p| p as u64)
@@ -406,15 +424,29 @@ pub(crate) fn select(run: &mut Run<'_, '_, '_>, s: &ast::Select) -> ExecResult<R
         (None, None) => None,
     };
     let sort_all = multi_key && !s.order_by.is_empty();
-    let cap = if sort_all || plan.aggregate {
+    let cap = if sort_all || plan.aggregate || !group_cols.is_empty() {
         None
     } else {
         cap
     };
 
     let mut produced: Vec<Produced> = Vec::new();
-    let mut agg = plan.aggregate.then(|| Aggregator::new(&plan));
+    let mut agg = (plan.aggregate && group_cols.is_empty()).then(|| Aggregator::new(&plan));
+    let mut groups: Vec<(Cells, Aggregator)> = Vec::new();
     let mut sink = |p: Produced, row: RowRef<'_>| -> bool {
+        if !group_cols.is_empty() {
+            let key: Cells = group_cols
+                .iter()
+                .map(|i| table.columns.get(*i).and_then(|c| row.value(c, scan.now_s)))
+                .collect();
+            if groups.last().is_none_or(|(k, _)| *k != key) {
+                groups.push((key, Aggregator::new(&plan)));
+            }
+            if let Some((_, a)) = groups.last_mut() {
+                a.add(&table, &plan, &row, scan.now_s, scan.now_micros);
+            }
+            return true;
+        }
         if let Some(a) = agg.as_mut() {
             a.add(&table, &plan, &row, scan.now_s, scan.now_micros);
             return true;
@@ -472,6 +504,14 @@ pub(crate) fn select(run: &mut Run<'_, '_, '_>, s: &ast::Select) -> ExecResult<R
                 }
             }
         }
+    }
+    if !group_cols.is_empty() {
+        let mut rows: Vec<Cells> = groups.into_iter().map(|(_, a)| a.finish(&plan)).collect();
+        if let Some(l) = limit {
+            rows.truncate(usize::try_from(l).unwrap_or(usize::MAX));
+        }
+        let (columns, rows) = maybe_json(s.json, &plan, rows);
+        return Ok(rows_body(columns, &rows, None, run.skip_metadata));
     }
     if let Some(a) = agg {
         let row = a.finish(&plan);

@@ -178,27 +178,42 @@ fn plan_insert(run: &mut Run<'_, '_, '_>, i: &ast::Insert) -> ExecResult<Planned
             "INSERT statements are not allowed on counter tables, use UPDATE instead",
         ));
     }
-    let InsertValues::Columns { columns, values } = &i.values else {
-        return Err(invalid("INSERT JSON is not supported by ringbolt-sim"));
-    };
-    if columns.len() != values.len() {
-        return Err(invalid("Unmatched column names/values"));
-    }
     let ctx = run.eval_ctx();
+    let assigned: Vec<(String, Val)> = match &i.values {
+        InsertValues::Columns { columns, values } => {
+            if columns.len() != values.len() {
+                return Err(invalid("Unmatched column names/values"));
+            }
+            let mut out = Vec::with_capacity(columns.len());
+            for (idx, (c, t)) in columns.iter().zip(values).enumerate() {
+                let Some(col) = table.column(&c.name) else {
+                    return Err(invalid(format!("Undefined column name {}", c.name)));
+                };
+                if columns[..idx].iter().any(|p| p.name == c.name) {
+                    return Err(invalid(format!(
+                        "Multiple definitions found for column {}",
+                        c.name
+                    )));
+                }
+                out.push((
+                    c.name.clone(),
+                    eval(t, &col.name, &col.typ.typ, &ctx).map_err(invalid)?,
+                ));
+            }
+            out
+        }
+        InsertValues::Json {
+            value,
+            default_unset,
+        } => super::json_in::insert_values(&table, value, *default_unset, &ctx)?,
+    };
     let mut key = vec![None; table.partition_key_len()];
     let mut clustering = vec![None; table.clustering_len()];
     let mut ops = vec![WriteOp::Marker];
-    for (idx, (c, t)) in columns.iter().zip(values).enumerate() {
-        let Some(col) = table.column(&c.name) else {
-            return Err(invalid(format!("Undefined column name {}", c.name)));
+    for (cname, v) in assigned {
+        let Some(col) = table.column(&cname) else {
+            return Err(invalid(format!("Undefined column name {cname}")));
         };
-        if columns[..idx].iter().any(|p| p.name == c.name) {
-            return Err(invalid(format!(
-                "Multiple definitions found for column {}",
-                c.name
-            )));
-        }
-        let v = eval(t, &col.name, &col.typ.typ, &ctx).map_err(invalid)?;
         match col.kind {
             ColumnKind::PartitionKey | ColumnKind::Clustering => {
                 let b = match v {

@@ -1,5 +1,5 @@
-//! `SELECT JSON`: each row as one JSON object in a `[json]` text column, formatted as Cassandra
-//! formats values (`toJSONString` of each type).
+//! `SELECT JSON` (each row as one JSON object in a `[json]` text column, values formatted as
+//! Cassandra formats them) and `CAST` conversions, which share that formatting.
 
 use super::compare::{collection_items, take_value};
 use super::types::quote_ident;
@@ -174,6 +174,85 @@ pub fn row_json(columns: &[(String, ColumnType)], values: &[Option<Vec<u8>>]) ->
         })
         .collect();
     format!("{{{}}}", parts.join(", "))
+}
+
+/// Whether `CAST(x AS to)` is allowed for a value of type `from`.
+pub fn castable(from: &ColumnType, to: &ColumnType) -> bool {
+    let numeric = |t: &ColumnType| {
+        matches!(
+            t,
+            ColumnType::Tinyint
+                | ColumnType::Smallint
+                | ColumnType::Int
+                | ColumnType::Bigint
+                | ColumnType::Varint
+                | ColumnType::Float
+                | ColumnType::Double
+                | ColumnType::Decimal
+                | ColumnType::Counter
+        )
+    };
+    from == to
+        || matches!(to, ColumnType::Text | ColumnType::Ascii)
+        || (numeric(from) && numeric(to) && *to != ColumnType::Counter)
+        || matches!(
+            (from, to),
+            (
+                ColumnType::Timestamp | ColumnType::Timeuuid,
+                ColumnType::Date
+            ) | (
+                ColumnType::Date | ColumnType::Timeuuid,
+                ColumnType::Timestamp
+            )
+        )
+}
+
+/// Converts a value for `CAST` (None when it cannot be represented).
+pub fn cast(from: &ColumnType, to: &ColumnType, v: &[u8]) -> Option<Vec<u8>> {
+    if from == to {
+        return Some(v.to_vec());
+    }
+    match to {
+        ColumnType::Text | ColumnType::Ascii => {
+            if matches!(from, ColumnType::Text | ColumnType::Ascii) {
+                return Some(v.to_vec());
+            }
+            let j = value_json(from, Some(v));
+            let text = match j.strip_prefix('"').and_then(|s| s.strip_suffix('"')) {
+                Some(inner) => inner.to_string(),
+                None => j,
+            };
+            Some(text.into_bytes())
+        }
+        ColumnType::Date | ColumnType::Timestamp => {
+            let f = if *to == ColumnType::Date {
+                "todate"
+            } else {
+                "totimestamp"
+            };
+            super::functions::apply(f, &[(from.clone(), Some(v.to_vec()))], 0)
+                .ok()
+                .flatten()
+        }
+        _ => {
+            let text = value_json(from, Some(v));
+            let lit = if matches!(
+                to,
+                ColumnType::Float | ColumnType::Double | ColumnType::Decimal
+            ) || !text.contains(['.', 'e', 'E'])
+            {
+                if text.contains(['.', 'e', 'E']) {
+                    ringbolt_cql::ast::Literal::Float(text)
+                } else {
+                    ringbolt_cql::ast::Literal::Integer(text)
+                }
+            } else {
+                let n: f64 = text.parse().ok()?;
+                ringbolt_cql::ast::Literal::Integer(format!("{}", n.trunc() as i64))
+            };
+            super::values::literal(&lit, "cast", to).ok()
+        }
+    }
 }
 
 #[cfg(test)]

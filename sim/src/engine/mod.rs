@@ -10,8 +10,8 @@
 //! WHERE clauses; `exec_*` run statements; `system_rows` computes `system.local`, `system.peers*`,
 //! `system_schema.*`, `system_virtual_schema.*` and `system_views.sim_node_stats`.
 //!
-//! Not supported (answered with an Invalid error that says so): `INSERT JSON`,
-//! `GROUP BY`, `CAST`, arithmetic in terms, custom indexes, materialized views, user-defined
+//! Not supported (answered with an Invalid error that says so):
+//! arithmetic in terms, paging of GROUP BY results (all groups come in one page), custom indexes, materialized views, user-defined
 //! functions and aggregates. Non-frozen UDTs are stored as one cell (field updates rewrite it).
 
 mod backend_impl;
@@ -30,6 +30,7 @@ mod exec_select;
 mod exec_write;
 pub mod functions;
 mod json;
+mod json_in;
 mod lwt;
 mod mutation;
 mod paging;

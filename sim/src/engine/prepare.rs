@@ -430,6 +430,9 @@ fn describe(
             }
             if let Some(t) = &table {
                 result = select_plan::plan(t, &s.selection)?.columns;
+                if s.json {
+                    result = vec![spec(&t.keyspace, &t.name, "[json]", ColumnType::Text)];
+                }
             }
         }
         Statement::Insert(i) => {

@@ -26,6 +26,8 @@ pub enum Sel {
     Func(String, Vec<(Sel, ColumnType)>),
     /// A constant argument.
     Const(Option<Vec<u8>>),
+    /// `CAST(x AS type)`: the value, its type and the target type.
+    Cast(Box<Sel>, ColumnType, ColumnType),
     /// `udt.field`: the value and the field's position.
     Field(Box<Sel>, usize),
     /// `map[key]` or `list[index]`: the value, its type and the key.
@@ -301,7 +303,23 @@ fn selector(
                 vt,
             )
         }
-        SelectorKind::Cast { .. } | SelectorKind::Term(_) => {
+        SelectorKind::Cast { expr, ty } => {
+            let (inner, name, from) = selector(table, expr, depth + 1)?;
+            let to = match ty {
+                ringbolt_cql::ast::CqlType::Native(n) => super::values::native_type(*n),
+                _ => return Err(invalid("CAST is only supported to native types")),
+            };
+            if !super::json::castable(&from, &to) {
+                return Err(invalid(format!(
+                    "{} cannot be cast to {}",
+                    type_text(&from),
+                    type_text(&to)
+                )));
+            }
+            let label = format!("cast({name} as {})", type_text(&to));
+            (Sel::Cast(Box::new(inner), from, to.clone()), label, to)
+        }
+        SelectorKind::Term(_) => {
             return Err(invalid("This selector is not supported by ringbolt-sim"));
         }
         _ => return Err(invalid("This selector is not supported by ringbolt-sim")),
@@ -340,6 +358,10 @@ pub fn value(
                 .flatten()
         }
         Sel::Const(v) => v.clone(),
+        Sel::Cast(inner, from, to) => {
+            let v = value(table, inner, row, now_s, now_micros)?;
+            super::json::cast(from, to, &v)
+        }
         Sel::Field(inner, pos) => {
             let whole = value(table, inner, row, now_s, now_micros)?;
             let mut rest = whole.as_slice();

@@ -661,3 +661,87 @@ fn select_json() {
     let rows = h.rows("SELECT JSON k, v, l FROM t");
     assert_eq!(text(&rows[0][0]), "{\"k\": 1, \"v\": \"x\", \"l\": [1, 2]}");
 }
+
+#[test]
+fn bind_value_count_must_match_markers() {
+    let mut h = Harness::with_ks();
+    h.ok("CREATE TABLE t (k int PRIMARY KEY, v int)");
+    let params = QueryParameters {
+        values: values(&[Some(1i32.to_be_bytes().to_vec())]),
+        ..QueryParameters::default()
+    };
+    let e = h
+        .run("INSERT INTO t (k, v) VALUES (?, ?)", params)
+        .result
+        .unwrap_err();
+    is_invalid(&e, "there were 2 markers(?) in CQL but 1 bound variables");
+}
+
+#[test]
+fn insert_json() {
+    let mut h = Harness::with_ks();
+    h.ok("CREATE TABLE t (k int PRIMARY KEY, v text, l list<int>, w int)");
+    h.ok("INSERT INTO t (k, w) VALUES (1, 5)");
+    h.ok(r#"INSERT INTO t JSON '{"k": 1, "v": "x", "l": [3, 4]}'"#);
+    let rows = h.rows("SELECT JSON k, v, l, w FROM t WHERE k = 1");
+    assert_eq!(
+        text(&rows[0][0]),
+        r#"{"k": 1, "v": "x", "l": [3, 4], "w": null}"#
+    );
+    h.ok(r#"INSERT INTO t JSON '{"k": 2, "v": "y"}' DEFAULT UNSET"#);
+    h.ok(r#"INSERT INTO t JSON '{"k": 2, "w": 9}' DEFAULT UNSET"#);
+    assert_eq!(
+        text(&h.rows("SELECT JSON v, w FROM t WHERE k = 2")[0][0]),
+        r#"{"v": "y", "w": 9}"#
+    );
+    is_invalid(
+        &h.err(r#"INSERT INTO t JSON '{"k": 3, "nope": 1}'"#),
+        "JSON values map contains unrecognized column: nope",
+    );
+}
+
+#[test]
+fn cast_selectors() {
+    let mut h = Harness::with_ks();
+    h.ok("CREATE TABLE t (k int PRIMARY KEY, d double, ts timestamp)");
+    h.ok("INSERT INTO t (k, d, ts) VALUES (1, 2.75, '2020-01-02 03:04:05+0000')");
+    let rows = h
+        .rows("SELECT CAST(k AS text), CAST(d AS int), CAST(ts AS date), CAST(k AS double) FROM t");
+    assert_eq!(text(&rows[0][0]), "1");
+    assert_eq!(int_of(rows[0][1].as_ref().unwrap()), 2);
+    assert_eq!(
+        rows[0][2],
+        Some(((1u32 << 31) + 18_263).to_be_bytes().to_vec())
+    );
+    assert_eq!(rows[0][3], Some(1f64.to_be_bytes().to_vec()));
+    assert_eq!(
+        h.names("SELECT CAST(k AS text) FROM t"),
+        ["cast(k as text)"]
+    );
+    is_invalid(
+        &h.err("SELECT CAST(ts AS int) FROM t"),
+        "timestamp cannot be cast to int",
+    );
+}
+
+#[test]
+fn group_by_primary_key_prefix() {
+    let mut h = Harness::with_ks();
+    h.ok("CREATE TABLE t (k int, c int, d int, v int, PRIMARY KEY (k, c, d))");
+    for (k, c, d, v) in [(1, 1, 1, 10), (1, 1, 2, 20), (1, 2, 1, 5), (2, 1, 1, 7)] {
+        h.ok(&format!(
+            "INSERT INTO t (k, c, d, v) VALUES ({k}, {c}, {d}, {v})"
+        ));
+    }
+    assert_eq!(
+        h.ints("SELECT k, c, sum(v), count(*) FROM t WHERE k = 1 GROUP BY k, c"),
+        vec![vec![1, 1, 30, 2], vec![1, 2, 5, 1]]
+    );
+    let mut per_k = h.ints("SELECT k, max(v) FROM t GROUP BY k");
+    per_k.sort();
+    assert_eq!(per_k, vec![vec![1, 20], vec![2, 7]]);
+    is_invalid(
+        &h.err("SELECT k, max(v) FROM t GROUP BY c"),
+        "Group by currently only support groups of columns following their declared order in the PRIMARY KEY",
+    );
+}
