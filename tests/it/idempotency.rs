@@ -631,8 +631,12 @@ async fn connection_with_too_many_orphaned_streams_is_replaced() {
             .query_contains("WHERE k = 404")
             .no_response(),
     );
+    // All on one node (the session balances over the three otherwise), so one connection
+    // collects the orphans.
+    let node = cluster.contact_points()[0];
     let hung = (0..6).map(|_| {
         let statement = SimpleStatement::new("SELECT v FROM ks.kv WHERE k = 404")
+            .with_target_node(node)
             .with_timeout(Duration::from_millis(50));
         session.query(statement, ())
     });
@@ -643,7 +647,10 @@ async fn connection_with_too_many_orphaned_streams_is_replaced() {
     // The next request finds the connection unusable before sending (so even a
     // non-idempotent statement may move on) and is served on a fresh connection.
     session
-        .query("SELECT v FROM ks.kv WHERE k = 1", ())
+        .query(
+            SimpleStatement::new("SELECT v FROM ks.kv WHERE k = 1").with_target_node(node),
+            (),
+        )
         .await
         .expect("served on a fresh connection");
     assert_eq!(session.request_stats().connections_replaced, 1);

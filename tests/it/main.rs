@@ -5,5 +5,6 @@ mod mapping_counters;
 mod mapping_session;
 mod mapping_support;
 mod mapping_types;
+mod routing;
 mod ui;
 mod web_service;

@@ -11,6 +11,8 @@
 //! - [`replication`]: [`ReplicationStrategy`], parsed from the schema.
 //! - [`replicas`]: [`ReplicaMap`], replicas precomputed per ring range.
 //! - [`snapshot`]: [`ClusterSnapshot`], all of the above at one moment.
+//! - [`metadata`]: reading the system tables into a snapshot (the control connection uses it).
+//! - [`status`]: [`NodeStatus`], a node and its state as the session sees it.
 //!
 //! ```
 //! use ringbolt_driver::cluster::{ClusterSnapshot, NodeInfo, ReplicationStrategy};
@@ -30,10 +32,13 @@
 //! assert_eq!(snapshot.replicas("ks", token), [0]);
 //! ```
 
+pub(crate) mod control;
+pub mod metadata;
 pub mod replicas;
 pub mod replication;
 pub mod ring;
 pub mod snapshot;
+pub mod status;
 pub mod token;
 pub mod topology;
 
@@ -41,5 +46,6 @@ pub use replicas::ReplicaMap;
 pub use replication::{ReplicationError, ReplicationStrategy};
 pub use ring::TokenRing;
 pub use snapshot::ClusterSnapshot;
+pub use status::NodeStatus;
 pub use token::{composite_routing_key, murmur3_token, Token};
 pub use topology::{NodeInfo, NodeState};

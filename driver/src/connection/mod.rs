@@ -307,6 +307,14 @@ impl Connection {
         self.inner.shared.write_calls.load(Ordering::Relaxed)
     }
 
+    /// Marks the connection closed at once (pools stop handing it out); the socket closes in
+    /// the background, or with [`Connection::close`].
+    pub(crate) fn start_closing(&self, reason: &str) {
+        self.inner
+            .shared
+            .close_with(ConnectionError::closed(reason));
+    }
+
     /// Closes the connection: waiting requests fail with [`ConnectionError::Closed`]; returns
     /// once the reader has stopped.
     pub async fn close(&self) {

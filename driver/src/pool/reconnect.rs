@@ -1,73 +1,79 @@
-//! Reopening a node's connection after all of them closed: one attempt at a time, with
-//! exponential backoff and jitter between failures.
+//! Filling a node's pool: opens connections until the pool has its target size, one attempt at
+//! a time, waiting between failures as the reconnection policy says.
 
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, PoisonError};
-use std::time::Duration;
-
-use rand::Rng;
 
 use super::PoolInner;
+use crate::cluster::NodeState;
 use crate::connection::Connection;
 
-const FIRST_DELAY: Duration = Duration::from_millis(100);
-const MAX_DELAY: Duration = Duration::from_secs(10);
-
-/// The delay before attempt `failures + 1`: doubling from 100 ms, capped at 10 s, plus up to
-/// 20% jitter so many clients do not reconnect in lockstep.
-pub(super) fn backoff(failures: u32) -> Duration {
-    let base = FIRST_DELAY
-        .saturating_mul(1u32.checked_shl(failures.min(16)).unwrap_or(u32::MAX))
-        .min(MAX_DELAY);
-    let jitter_ms = rand::thread_rng().gen_range(0..=base.as_millis() / 5);
-    base + Duration::from_millis(u64::try_from(jitter_ms).unwrap_or(0))
-}
-
-/// Starts reconnecting unless a reconnection is already running.
+/// Starts filling unless a filler is already running.
 pub(super) fn start(pool: Arc<PoolInner>) {
-    if pool.reconnecting.swap(true, Ordering::AcqRel) {
+    if pool.filling.swap(true, Ordering::AcqRel) {
         return;
     }
     tokio::spawn(async move {
-        let mut failures = 0u32;
-        while !pool.closed.load(Ordering::Acquire) {
-            match Connection::open(pool.connector.clone(), pool.address, &pool.config).await {
-                Ok(connection) => {
-                    if pool.closed.load(Ordering::Acquire) {
-                        connection.close().await;
-                    } else {
-                        let mut connections = pool
-                            .connections
-                            .write()
-                            .unwrap_or_else(PoisonError::into_inner);
-                        connections.retain(|c| !c.is_closed());
-                        connections.push(connection);
-                    }
-                    break;
-                }
-                Err(e) => {
-                    tracing::warn!(address = ?pool.address, error = %e, "reconnecting failed");
-                    tokio::time::sleep(backoff(failures)).await;
-                    failures = failures.saturating_add(1);
-                }
-            }
-        }
-        pool.reconnecting.store(false, Ordering::Release);
+        fill(&pool).await;
+        pool.filling.store(false, Ordering::Release);
     });
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+fn open_count(pool: &PoolInner) -> usize {
+    let mut connections = pool
+        .connections
+        .write()
+        .unwrap_or_else(PoisonError::into_inner);
+    connections.retain(|c| !c.is_closed());
+    connections.len()
+}
 
-    #[test]
-    fn backoff_doubles_and_is_capped() {
-        for (failures, base_ms) in [(0, 100), (1, 200), (3, 800), (7, 10_000), (40, 10_000)] {
-            let d = backoff(failures).as_millis();
-            assert!(
-                d >= base_ms && d <= base_ms + base_ms / 5,
-                "{failures}: {d}"
-            );
+fn report(pool: &PoolInner, state: NodeState) {
+    if let (Some(listener), Some(address)) = (&pool.listener, pool.address) {
+        listener(address, state);
+    }
+}
+
+async fn fill(pool: &PoolInner) {
+    let mut failures = 0u32;
+    while !pool.closed.load(Ordering::Acquire) {
+        let open = open_count(pool);
+        if open >= pool.target.load(Ordering::Acquire) {
+            return;
+        }
+        let config = crate::connection::ConnectionConfig {
+            keyspace: pool
+                .keyspace
+                .read()
+                .unwrap_or_else(PoisonError::into_inner)
+                .clone(),
+            ..pool.config.clone()
+        };
+        match Connection::open(pool.connector.clone(), pool.address, &config).await {
+            Ok(connection) => {
+                if pool.closed.load(Ordering::Acquire) {
+                    connection.close().await;
+                    return;
+                }
+                pool.connections
+                    .write()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .push(connection);
+                failures = 0;
+                report(pool, NodeState::Up);
+            }
+            Err(e) => {
+                tracing::warn!(address = ?pool.address, error = %e, "opening a connection failed");
+                if open_count(pool) == 0 {
+                    report(pool, NodeState::Down);
+                }
+                let delay = pool.reconnection.delay(failures, &mut rand::thread_rng());
+                failures = failures.saturating_add(1);
+                tokio::select! {
+                    _ = tokio::time::sleep(delay) => {}
+                    _ = pool.wake.notified() => failures = 0,
+                }
+            }
         }
     }
 }

@@ -5,11 +5,19 @@ use std::time::Duration;
 
 use super::config::{ContactPoint, SessionConfig};
 use super::errors::NewSessionError;
-use super::plan::SingleNode;
+use super::plan::{ClusterPicker, SingleNode};
 use super::Session;
-use crate::connection::{Authenticator, PasswordAuthenticator, TlsConfig};
+use crate::cluster::control::{self, ControlSettings};
+use crate::cluster::metadata::fetch;
+use crate::connection::{
+    Authenticator, Connection, ConnectionConfig, PasswordAuthenticator, TlsConfig,
+};
+use crate::policies::load_balancing::local_datacenter_check;
+use crate::policies::reconnection::ReconnectionPolicy;
 use crate::policies::retry::RetryPolicy;
 use crate::policies::speculative::SpeculativeExecutionPolicy;
+use crate::policies::LoadBalancingPolicy;
+use crate::pool::cluster::{ClusterPoolSettings, ClusterPools};
 use crate::pool::NodePool;
 use crate::protocol::{Consistency, ProtocolVersion, SerialConsistency};
 
@@ -134,6 +142,43 @@ impl SessionBuilder {
         self
     }
 
+    /// The load-balancing policy (default: token-aware, datacenter-aware
+    /// [`DefaultLoadBalancingPolicy`](crate::policies::load_balancing::DefaultLoadBalancingPolicy)
+    /// for the local datacenter).
+    pub fn load_balancing_policy(mut self, policy: Arc<dyn LoadBalancingPolicy>) -> Self {
+        self.config.load_balancing_policy = Some(policy);
+        self
+    }
+
+    /// Connections per local node and per remote node (default 1 and 1; at least 1 each).
+    pub fn pool_size(mut self, local: usize, remote: usize) -> Self {
+        self.config.pool_size_local = local.max(1);
+        self.config.pool_size_remote = remote.max(1);
+        self
+    }
+
+    /// Requests in flight on one connection before the next node of the plan is used
+    /// (default 1024).
+    pub fn max_requests_per_connection(mut self, max: usize) -> Self {
+        self.config.max_requests_per_connection = max.max(1);
+        self
+    }
+
+    /// How long to wait between reconnection attempts to a node (default exponential from
+    /// 1 s to 60 s with jitter).
+    pub fn reconnection_policy(mut self, policy: Arc<dyn ReconnectionPolicy>) -> Self {
+        self.config.reconnection_policy = policy;
+        self
+    }
+
+    /// Wait after a topology or schema event before refreshing metadata (default 1 s), and
+    /// the longest time between refreshes (default 60 s).
+    pub fn topology_refresh(mut self, debounce: Duration, interval: Duration) -> Self {
+        self.config.topology_debounce = debounce;
+        self.config.topology_refresh_interval = interval.max(Duration::from_millis(100));
+        self
+    }
+
     /// What to do after a failed attempt (default
     /// [`DefaultRetryPolicy`](crate::policies::retry::DefaultRetryPolicy)). The idempotency
     /// gate applies to its decisions whatever they are.
@@ -177,7 +222,9 @@ impl SessionBuilder {
         &self.config
     }
 
-    /// Connects to the first reachable contact point.
+    /// Connects the control connection to the first reachable contact point, reads the
+    /// cluster's topology and opens pools to its nodes. A server whose system tables cannot be
+    /// read (not a Cassandra cluster) is used alone, through the contact point.
     pub async fn build(self) -> Result<Session, NewSessionError> {
         let config = self.config;
         if config.contact_points.is_empty() {
@@ -204,11 +251,68 @@ impl SessionBuilder {
             return Err(NewSessionError::Unresolvable { points: unresolved });
         }
         let connection_config = config.connection_config();
+        let control_config = ConnectionConfig {
+            keyspace: None,
+            ..connection_config.clone()
+        };
+        let contact_points: Vec<_> = resolved.iter().map(|(_, a)| *a).collect();
         let mut errors = Vec::new();
         for (host, address) in resolved {
-            match NodePool::connect(address, &host, connection_config.clone()).await {
-                Ok(pool) => {
-                    let picker = SingleNode { pool };
+            match Connection::connect_named(address, &host, &control_config).await {
+                Ok(control) => {
+                    let metadata = match fetch(&control, address).await {
+                        Ok(metadata) => metadata,
+                        Err(e) => {
+                            tracing::warn!(
+                                %address, error = %e,
+                                "cannot read the cluster's topology; using the contact point only"
+                            );
+                            control.close().await;
+                            let pool =
+                                match NodePool::connect(address, &host, connection_config.clone())
+                                    .await
+                                {
+                                    Ok(pool) => pool,
+                                    Err(e) => {
+                                        errors.push((address.to_string(), e));
+                                        continue;
+                                    }
+                                };
+                            let picker = SingleNode { pool };
+                            return Ok(Session::from_parts(config, Arc::new(picker)));
+                        }
+                    };
+                    if let Err(e) = local_datacenter_check(
+                        config.local_datacenter.as_deref(),
+                        metadata.datacenters(),
+                    ) {
+                        control.close().await;
+                        return Err(NewSessionError::LocalDatacenter(e));
+                    }
+                    let pools = ClusterPools::new(
+                        metadata.into_snapshot(),
+                        config.effective_load_balancing_policy(),
+                        ClusterPoolSettings {
+                            local_size: config.pool_size_local,
+                            remote_size: config.pool_size_remote,
+                            max_requests_per_connection: config.max_requests_per_connection,
+                            reconnection: config.reconnection_policy.clone(),
+                            connection: connection_config.clone(),
+                        },
+                    );
+                    let handle = control::spawn(
+                        control,
+                        address,
+                        pools.clone(),
+                        ControlSettings {
+                            connection: control_config.clone(),
+                            contact_points: contact_points.clone(),
+                            debounce: config.topology_debounce,
+                            refresh_interval: config.topology_refresh_interval,
+                        },
+                    );
+                    wait_for_a_connection(&pools, config.connect_timeout).await;
+                    let picker = ClusterPicker::new(pools, handle);
                     return Ok(Session::from_parts(config, Arc::new(picker)));
                 }
                 Err(e) => {
@@ -225,4 +329,28 @@ impl SessionBuilder {
             None => Err(NewSessionError::Unresolvable { points: unresolved }),
         }
     }
+}
+
+/// Waits until some pool has an open connection (or every pool failed once, or `limit`), so
+/// the first request does not find every pool still connecting.
+async fn wait_for_a_connection(pools: &ClusterPools, limit: Duration) {
+    let mut changes = pools.subscribe();
+    let ready = |list: &[crate::cluster::NodeStatus]| {
+        list.iter().any(|n| n.open_connections > 0)
+            || (!list.is_empty()
+                && list
+                    .iter()
+                    .all(|n| n.state == crate::cluster::NodeState::Down))
+    };
+    let _ = tokio::time::timeout(limit, async {
+        loop {
+            if ready(&pools.node_statuses()) {
+                return;
+            }
+            if changes.changed().await.is_err() {
+                return;
+            }
+        }
+    })
+    .await;
 }

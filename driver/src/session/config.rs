@@ -6,6 +6,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::connection::{Authenticator, ConnectionConfig, TlsConfig};
+use crate::policies::load_balancing::DefaultLoadBalancingPolicy;
+use crate::policies::reconnection::{ExponentialReconnectionPolicy, ReconnectionPolicy};
+use crate::policies::LoadBalancingPolicy;
 use crate::protocol::{Consistency, ProtocolVersion, SerialConsistency};
 
 /// The CQL native transport's default port.
@@ -110,6 +113,22 @@ pub struct SessionConfig {
     pub protocol_version: Option<ProtocolVersion>,
     /// Heartbeat after this long idle; `None` turns heartbeats off.
     pub heartbeat_interval: Option<Duration>,
+    // --- Load balancing, pools and topology (cluster layer) ---
+    /// The load-balancing policy; `None` uses a [`DefaultLoadBalancingPolicy`] for the local
+    /// datacenter.
+    pub load_balancing_policy: Option<Arc<dyn LoadBalancingPolicy>>,
+    /// Connections per node of the local datacenter (1).
+    pub pool_size_local: usize,
+    /// Connections per node of remote datacenters the policy may use (1).
+    pub pool_size_remote: usize,
+    /// Requests in flight on one connection before the next node of the plan is used (1024).
+    pub max_requests_per_connection: usize,
+    /// Waits between reconnection attempts to a node (exponential, 1 s to 60 s, jittered).
+    pub reconnection_policy: Arc<dyn ReconnectionPolicy>,
+    /// Wait after a topology or schema event before refreshing metadata (1 s).
+    pub topology_debounce: Duration,
+    /// Refresh topology and schema at least this often (60 s).
+    pub topology_refresh_interval: Duration,
     /// Retry and speculative-execution policies, per-attempt timeout, throttling.
     pub execution: super::attempts::ExecutionOptions,
 }
@@ -131,6 +150,13 @@ impl Default for SessionConfig {
             connect_timeout: connection.connect_timeout,
             protocol_version: None,
             heartbeat_interval: connection.heartbeat_interval,
+            load_balancing_policy: None,
+            pool_size_local: 1,
+            pool_size_remote: 1,
+            max_requests_per_connection: crate::pool::DEFAULT_MAX_REQUESTS_PER_CONNECTION,
+            reconnection_policy: Arc::new(ExponentialReconnectionPolicy::default()),
+            topology_debounce: Duration::from_secs(1),
+            topology_refresh_interval: Duration::from_secs(60),
             execution: super::attempts::ExecutionOptions::default(),
         }
     }
@@ -155,8 +181,20 @@ impl fmt::Debug for SessionConfig {
             .field("connect_timeout", &self.connect_timeout)
             .field("protocol_version", &self.protocol_version)
             .field("heartbeat_interval", &self.heartbeat_interval)
+            .field(
+                "load_balancing_policy",
+                &self.load_balancing_policy.as_ref().map(|_| "custom"),
+            )
+            .field("pool_size_local", &self.pool_size_local)
+            .field("pool_size_remote", &self.pool_size_remote)
+            .field(
+                "max_requests_per_connection",
+                &self.max_requests_per_connection,
+            )
+            .field("topology_debounce", &self.topology_debounce)
+            .field("topology_refresh_interval", &self.topology_refresh_interval)
             .field("execution", &self.execution)
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 
@@ -171,6 +209,23 @@ impl SessionConfig {
             heartbeat_interval: self.heartbeat_interval,
             connect_timeout: self.connect_timeout,
             ..ConnectionConfig::default()
+        }
+    }
+}
+
+impl SessionConfig {
+    /// The load-balancing policy to use: the configured one, else the default policy for the
+    /// local datacenter.
+    pub fn effective_load_balancing_policy(&self) -> Arc<dyn LoadBalancingPolicy> {
+        match &self.load_balancing_policy {
+            Some(p) => p.clone(),
+            None => {
+                let mut policy = DefaultLoadBalancingPolicy::new();
+                if let Some(dc) = &self.local_datacenter {
+                    policy = policy.local_datacenter(dc.clone());
+                }
+                Arc::new(policy)
+            }
         }
     }
 }

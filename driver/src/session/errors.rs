@@ -41,6 +41,10 @@ pub enum NewSessionError {
         #[source]
         first: ConnectionError,
     },
+    /// The configured local datacenter is not one the cluster reports (or none is configured
+    /// and the cluster has several); the message lists the cluster's datacenters.
+    #[error("the local datacenter does not fit the cluster")]
+    LocalDatacenter(#[source] crate::policies::load_balancing::LocalDatacenterError),
 }
 
 /// A query, execute or batch failed.

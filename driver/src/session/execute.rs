@@ -338,6 +338,8 @@ impl Run<'_> {
             "closing a connection with too many orphaned stream ids"
         );
         Counters::bump(&self.executor.counters.connections_replaced);
+        // Closed now, so the next plan does not pick it while it shuts down.
+        connection.start_closing("too many orphaned stream ids; the connection is being replaced");
         let connection = connection.clone();
         tokio::spawn(async move { connection.close().await });
     }

@@ -73,6 +73,7 @@ mod config;
 mod db_error;
 mod errors;
 mod execute;
+pub mod metrics;
 mod ops;
 mod plan;
 mod prepared_cache;
@@ -95,6 +96,7 @@ pub use builder::SessionBuilder;
 pub use config::{ContactPoint, SessionConfig, DEFAULT_PORT};
 pub use db_error::DbError;
 pub use errors::{NewSessionError, PrepareError, QueryError, RowsError};
+pub use metrics::SessionMetrics;
 pub use result::{QueryResult, TypedRows};
 pub use statement::{PagingState, PreparedStatement, SimpleStatement, StatementOptions};
 pub use stream::RowStream;
@@ -118,6 +120,7 @@ struct SessionInner {
     executor: Executor,
     prepared: PreparedCache,
     keyspace: RwLock<Option<String>>,
+    metrics: metrics::Metrics,
 }
 
 impl std::fmt::Debug for Session {
@@ -145,6 +148,7 @@ impl Session {
                 executor,
                 prepared: PreparedCache::default(),
                 keyspace,
+                metrics: metrics::Metrics::default(),
             }),
         }
     }
@@ -188,6 +192,8 @@ impl Session {
         let routing = plan::RoutingInfo {
             keyspace: None,
             routing_key: None,
+            target_node: None,
+            serial_consistency: None,
             consistency: self.inner.config.default_consistency,
             idempotent: false,
         };

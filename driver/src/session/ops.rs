@@ -87,6 +87,7 @@ impl Session {
         }
         let mut statements = Vec::with_capacity(entries.len());
         let mut prepared = Vec::new();
+        let mut batch_route: Option<(Vec<u8>, Option<String>)> = None;
         for (index, entry) in entries.iter().enumerate() {
             let inner = match entry {
                 BatchEntry::Simple(simple) if values.is_empty_at(index) => {
@@ -106,6 +107,13 @@ impl Session {
             values
                 .serialize_at(index, &inner.bind_markers, &mut serialized)
                 .map_err(QueryError::Serialize)?;
+            if index == 0 {
+                // A batch routes by its first statement's partition key.
+                let first = PreparedStatement::new(inner.clone(), StatementOptions::default());
+                batch_route = first
+                    .routing_key(&serialized)
+                    .map(|key| (key, routing_keyspace(&inner).map(str::to_owned)));
+            }
             statements.push(WireBatchStatement::Prepared {
                 id: inner.id.clone(),
                 values: serialized,
@@ -124,10 +132,15 @@ impl Session {
             keyspace: None,
             now_in_seconds: None,
         });
-        let keyspace = self.keyspace();
-        let frame = self
-            .run(request, options, keyspace.as_deref(), None, prepared)
-            .await?;
+        let session_keyspace = self.keyspace();
+        let (key, keyspace) = match &batch_route {
+            Some((key, ks)) => (
+                Some(key.as_slice()),
+                ks.as_deref().or(session_keyspace.as_deref()),
+            ),
+            None => (None, session_keyspace.as_deref()),
+        };
+        let frame = self.run(request, options, keyspace, key, prepared).await?;
         self.to_result(frame, None, "BATCH")
     }
 
@@ -192,7 +205,12 @@ impl Session {
         let frame = self
             .run(request, options, keyspace.as_deref(), None, Vec::new())
             .await?;
-        self.to_result(frame, None, "QUERY")
+        let result = self.to_result(frame, None, "QUERY")?;
+        if let Some(keyspace) = result.set_keyspace() {
+            // `USE` ran on one connection; every other connection follows.
+            self.inner.picker.use_keyspace(keyspace).await;
+        }
+        Ok(result)
     }
 
     /// One page of a prepared statement with serialized values.
@@ -217,7 +235,7 @@ impl Session {
             .run(
                 request,
                 options,
-                inner.keyspace.as_deref(),
+                routing_keyspace(inner),
                 routing_key.as_deref(),
                 vec![inner.clone()],
             )
@@ -309,16 +327,36 @@ impl Session {
             request,
             tracing: options.tracing,
             routing: RoutingInfo {
-                keyspace,
-                routing_key,
+                keyspace: options.routing_keyspace.as_deref().or(keyspace),
+                routing_key: options.routing_key.as_deref().or(routing_key),
+                target_node: options.target_node,
                 consistency: self.consistency(options),
+                serial_consistency: options
+                    .serial_consistency
+                    .or(self.inner.config.default_serial_consistency),
                 idempotent: options.idempotent,
             },
             timeout: self.timeout(options),
             prepared,
             retry_policy: options.retry_policy.as_ref().map(|p| p.0.clone()),
         };
-        run(&*self.inner.picker, &self.inner.executor, &spec).await
+        let started = tokio::time::Instant::now();
+        let span = tracing::debug_span!(
+            "request",
+            keyspace = ?spec.routing.keyspace,
+            consistency = ?spec.routing.consistency,
+            routed = spec.routing.routing_key.is_some(),
+        );
+        let result = tracing::Instrument::instrument(
+            run(&*self.inner.picker, &self.inner.executor, &spec),
+            span,
+        )
+        .await;
+        if let Err(error) = &result {
+            tracing::debug!(%error, "request failed");
+        }
+        self.inner.metrics.record(started, &result);
+        result
     }
 
     fn to_result(
@@ -345,4 +383,15 @@ impl Session {
             }),
         }
     }
+}
+
+/// The keyspace a prepared statement's partition lives in: that of its bound columns (a
+/// qualified table name), else the keyspace it was prepared in.
+fn routing_keyspace(inner: &PreparedInner) -> Option<&str> {
+    inner
+        .bind_markers
+        .first()
+        .map(|c| c.keyspace.as_str())
+        .filter(|k| !k.is_empty())
+        .or(inner.keyspace.as_deref())
 }

@@ -46,6 +46,16 @@ pub struct StatementOptions {
     pub tracing: bool,
     /// Resume from this page.
     pub paging_state: Option<PagingState>,
+    /// The partition key to route by, serialized as the partitioner hashes it, for statements
+    /// whose key the driver cannot compute (simple statements); overrides a computed key.
+    pub routing_key: Option<Vec<u8>>,
+    /// The keyspace to route in (its replicas hold the routing key), when the statement does
+    /// not run in the session's keyspace.
+    pub routing_keyspace: Option<String>,
+    /// Send the statement to this node only (by its client address), whatever the
+    /// load-balancing policy would choose. The node must be one the session has connections
+    /// to (not ignored by the policy); otherwise the request fails with no connection.
+    pub target_node: Option<std::net::SocketAddr>,
     /// Retry policy for this statement instead of the session's (the idempotency gate still
     /// applies).
     pub retry_policy: Option<super::attempts::StatementRetryPolicy>,
@@ -76,6 +86,25 @@ macro_rules! statement_options {
                 serial: $crate::protocol::SerialConsistency,
             ) -> Self {
                 self.options.serial_consistency = Some(serial);
+                self
+            }
+
+            /// Routes by this partition key (serialized as the partitioner hashes it; see
+            /// [`composite_routing_key`](crate::cluster::composite_routing_key)).
+            pub fn with_routing_key(mut self, key: impl Into<Vec<u8>>) -> Self {
+                self.options.routing_key = Some(key.into());
+                self
+            }
+
+            /// Routes in this keyspace (whose replicas hold the routing key).
+            pub fn with_routing_keyspace(mut self, keyspace: impl Into<String>) -> Self {
+                self.options.routing_keyspace = Some(keyspace.into());
+                self
+            }
+
+            /// Sends the statement to this node only.
+            pub fn with_target_node(mut self, node: std::net::SocketAddr) -> Self {
+                self.options.target_node = Some(node);
                 self
             }
 
