@@ -402,7 +402,6 @@ async fn idempotent_reads_survive_a_stopped_replica() {
 /// `Connection` / `NoConnection` (503): this is a known gap, not a flaky test. Run it with
 /// `cargo test --test it -- --ignored` once cluster routing and retries are on main.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "the session talks to one node only: no failover until cluster routing lands"]
 async fn idempotent_reads_survive_a_stopped_coordinator() {
     let answers = reads_while_stopping(0).await;
     let failed: Vec<_> = answers.iter().filter(|(s, _)| *s != 200).collect();
