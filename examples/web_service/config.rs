@@ -174,7 +174,6 @@ pub async fn connect_to(
     local_dc: &str,
     rf: u32,
 ) -> Result<Store, Box<dyn std::error::Error>> {
-    let first = contact_points.first().cloned().unwrap_or_default();
     let mut builder = Session::builder()
         .contact_points(contact_points)
         .local_datacenter(local_dc)
@@ -196,7 +195,7 @@ pub async fn connect_to(
     for cql in model::schema(local_dc, rf) {
         session.query(cql, ()).await?;
     }
-    Ok(Store::prepare(session, first).await?)
+    Ok(Store::prepare(session).await?)
 }
 
 fn read_pem(path: &str) -> Result<String, ConfigError> {

@@ -1,8 +1,7 @@
 //! Every database operation of the service, on statements prepared once at start-up.
 
-use std::net::IpAddr;
-
 use chrono::{DateTime, Utc};
+use ringbolt::cluster::NodeState;
 use ringbolt::mapping::Prepared;
 use ringbolt::session::{
     BatchStatement, DbError, PagingState, PrepareError, PreparedStatement, QueryError, Session,
@@ -30,21 +29,20 @@ pub struct NewLink {
 pub struct Health {
     /// The coordinator's Cassandra version.
     pub release_version: String,
-    /// The nodes: the coordinator that answered (state `up`), then the peers it reports
-    /// (state `reported`: the session does not connect to them).
+    /// The nodes the driver sees and their state.
     pub nodes: Vec<NodeView>,
 }
 
 /// One node in a [`Health`] report.
 #[derive(Debug, Clone)]
 pub struct NodeView {
-    /// Its address (the contact point for the coordinator).
+    /// Its address.
     pub address: String,
     /// Its datacenter, if known.
     pub datacenter: Option<String>,
     /// Its rack, if known.
     pub rack: Option<String>,
-    /// `up` (answered the probe) or `reported` (listed in system.peers).
+    /// `up`, `down` or `unknown`, as the driver sees it.
     pub state: &'static str,
 }
 
@@ -54,7 +52,6 @@ const GENERATED_SLUG_ATTEMPTS: usize = 5;
 /// The service's statements, prepared once, and the session that runs them.
 pub struct Store {
     session: Session,
-    contact_point: String,
     get_link: Prepared<(String,), Link>,
     get_clicks: Prepared<(String, DateTime<Utc>), LinkClicks>,
     increment_clicks: Prepared<(i64, String, DateTime<Utc>), ()>,
@@ -71,7 +68,7 @@ pub struct Store {
 
 impl Store {
     /// Prepares every statement (the schema must exist).
-    pub async fn prepare(session: Session, contact_point: String) -> Result<Store, PrepareError> {
+    pub async fn prepare(session: Session) -> Result<Store, PrepareError> {
         let raw =
             |cql: String, idempotent: bool| SimpleStatement::new(cql).with_idempotent(idempotent);
         let link_cols = "(slug, url, owner, created_at) VALUES (?, ?, ?, ?)";
@@ -108,7 +105,6 @@ impl Store {
             insert_link,
             insert_user_link,
             session,
-            contact_point,
         })
     }
 
@@ -334,45 +330,34 @@ impl Store {
         Ok(true)
     }
 
-    /// Asks the coordinator for its version and peers.
+    /// Asks a coordinator for its version, and the driver for the nodes it sees.
     pub async fn health(&self) -> Result<Health, StoreError> {
         let local = self
             .session
-            .query(
-                "SELECT release_version, data_center, rack FROM system.local",
-                (),
-            )
+            .query("SELECT release_version FROM system.local", ())
             .await
             .map_err(|e| StoreError::query(&e))?;
         let rows_error = |e: ringbolt::session::RowsError| StoreError {
             kind: "Rows".into(),
             message: chain(&e),
         };
-        let (release_version, datacenter, rack): (String, Option<String>, Option<String>) =
-            local.first_row().map_err(rows_error)?;
-        let mut nodes = vec![NodeView {
-            address: self.contact_point.clone(),
-            datacenter,
-            rack,
-            state: "up",
-        }];
-        let peers = self
+        let (release_version,): (String,) = local.first_row().map_err(rows_error)?;
+        // The nodes the driver sees, with the state its pools and the server's events give them.
+        let nodes = self
             .session
-            .query("SELECT peer, data_center, rack FROM system.peers", ())
-            .await
-            .map_err(|e| StoreError::query(&e))?;
-        for row in peers
-            .rows::<(IpAddr, Option<String>, Option<String>)>()
-            .map_err(rows_error)?
-        {
-            let (peer, datacenter, rack) = row.map_err(rows_error)?;
-            nodes.push(NodeView {
-                address: peer.to_string(),
-                datacenter,
-                rack,
-                state: "reported",
-            });
-        }
+            .cluster_state()
+            .into_iter()
+            .map(|node| NodeView {
+                address: node.address.to_string(),
+                datacenter: Some(node.datacenter),
+                rack: Some(node.rack),
+                state: match node.state {
+                    NodeState::Up => "up",
+                    NodeState::Down => "down",
+                    _ => "unknown",
+                },
+            })
+            .collect();
         Ok(Health {
             release_version,
             nodes,
