@@ -7,10 +7,10 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
 use ringbolt_driver::connection::{Connection, ConnectionConfig};
-use ringbolt_driver::protocol::request::EventType;
+use ringbolt_driver::protocol::request::{EventType, Execute, Request};
 use ringbolt_driver::protocol::response::{
-    Event, SchemaChange, SchemaChangeTarget, SchemaChangeType, StatusChange, TopologyChange,
-    WriteType,
+    ErrorCode, Event, Response, SchemaChange, SchemaChangeTarget, SchemaChangeType, StatusChange,
+    TopologyChange, WriteType,
 };
 use ringbolt_driver::protocol::{Consistency, Opcode};
 use ringbolt_driver::session::{DbError, QueryError, Session};
@@ -371,5 +371,128 @@ async fn every_node_reports_the_same_schema_version_after_ddl() {
     let altered = versions(()).await;
     assert!(altered.iter().all(|v| *v == altered[0]));
     assert_ne!(altered[0], after[0]);
+    cluster.shutdown().await;
+}
+
+#[tokio::test]
+async fn errors_carry_cassandras_codes_messages_and_fields() {
+    let cluster = start(84, 1).await;
+    let s = session(&cluster, 0).await;
+    let keyspace =
+        "CREATE KEYSPACE ks WITH replication = {'class': 'SimpleStrategy', 'replication_factor': 1}";
+    s.query(keyspace, ()).await.expect("create keyspace");
+    s.query(
+        "CREATE TABLE ks.t (p int, c1 int, c2 int, v int, PRIMARY KEY (p, c1, c2))",
+        (),
+    )
+    .await
+    .expect("create table");
+    const FILTERING: &str = "Cannot execute this query as it might involve data filtering and \
+        thus may have unpredictable performance. If you want to execute this query despite the \
+        performance unpredictability, use ALLOW FILTERING";
+    let invalid = [
+        ("SELECT * FROM ks.t WHERE v = 1", FILTERING),
+        ("SELECT * FROM ks.t WHERE c1 = 1", FILTERING),
+        (
+            "SELECT * FROM ks.t WHERE p > 1",
+            "Only EQ and IN relation are supported on the partition key (unless you use the \
+             token() function or allow filtering)",
+        ),
+        (
+            "SELECT * FROM ks.t WHERE p = 1 AND c2 = 1",
+            "PRIMARY KEY column \"c2\" cannot be restricted as preceding column \"c1\" is not \
+             restricted",
+        ),
+        (
+            "SELECT * FROM ks.t ORDER BY c1 DESC",
+            "ORDER BY is only supported when the partition key is restricted by an EQ or an IN.",
+        ),
+        (
+            "SELECT * FROM ks.t WHERE p = 1 ORDER BY c2 DESC",
+            "Order by currently only supports the ordering of columns following their declared \
+             order in the PRIMARY KEY",
+        ),
+        (
+            "SELECT * FROM ks.t WHERE p = 1 AND c1 > 1 AND c1 = 2",
+            "c1 cannot be restricted by more than one relation if it includes an Equal",
+        ),
+        ("SELECT * FROM ks.nope", "unconfigured table nope"),
+        ("SELECT nope FROM ks.t", "Undefined column name nope"),
+        (
+            "INSERT INTO ks.t (p, c1) VALUES (1, 1)",
+            "Some clustering keys are missing: c2",
+        ),
+        (
+            "UPDATE ks.t SET v = 1 WHERE p = 1",
+            "Some clustering keys are missing: c1, c2",
+        ),
+        (
+            "DELETE FROM ks.t WHERE c1 = 1",
+            "Some partition key parts are missing: p",
+        ),
+    ];
+    for (query, expected) in invalid {
+        let (error, message) = db_error(s.query(query, ()).await);
+        assert_eq!(error, DbError::Invalid, "{query}");
+        assert_eq!(message, expected, "{query}");
+    }
+    // Accepted by Cassandra 4.0: IN on a non-last clustering column, token() ranges,
+    // filtering when asked for.
+    for query in [
+        "SELECT * FROM ks.t WHERE p = 1 AND c1 IN (1, 2) AND c2 = 1",
+        "SELECT * FROM ks.t WHERE token(p) > 0",
+        "SELECT * FROM ks.t WHERE v = 1 ALLOW FILTERING",
+    ] {
+        s.query(query, ()).await.expect(query);
+    }
+
+    let (error, message) = db_error(s.query("CREATE TABLE ks.t (k int PRIMARY KEY)", ()).await);
+    assert_eq!(
+        error,
+        DbError::AlreadyExists {
+            keyspace: "ks".to_string(),
+            table: "t".to_string()
+        }
+    );
+    assert_eq!(
+        message,
+        "Cannot add already existing table \"t\" to keyspace \"ks\""
+    );
+    let (error, message) = db_error(s.query(keyspace, ()).await);
+    assert_eq!(
+        error,
+        DbError::AlreadyExists {
+            keyspace: "ks".to_string(),
+            table: String::new()
+        }
+    );
+    assert_eq!(message, "Cannot add existing keyspace \"ks\"");
+
+    let (error, message) = db_error(s.query("SELEC * FROM ks.t", ()).await);
+    assert_eq!(error, DbError::SyntaxError);
+    assert_eq!(message, "line 1:0 no viable alternative at input 'SELEC'");
+
+    // EXECUTE with an id the node never prepared.
+    let conn = Connection::connect(cluster.contact_points()[0], &ConnectionConfig::default())
+        .await
+        .expect("connect");
+    let unknown = vec![0xAB; 16];
+    let answer = conn
+        .send(Request::Execute(Execute {
+            id: unknown.clone(),
+            result_metadata_id: Some(vec![0; 16]),
+            params: Default::default(),
+        }))
+        .await
+        .expect("an answer");
+    let Response::Error(body) = answer.response else {
+        panic!("expected UNPREPARED, got {:?}", answer.response);
+    };
+    assert_eq!(body.code, ErrorCode::Unprepared { id: unknown });
+    assert!(
+        body.message.starts_with("Prepared query with ID abababab"),
+        "{}",
+        body.message
+    );
     cluster.shutdown().await;
 }
