@@ -745,3 +745,34 @@ fn group_by_primary_key_prefix() {
         "Group by currently only support groups of columns following their declared order in the PRIMARY KEY",
     );
 }
+
+#[test]
+fn decimal_clustering_orders_exactly() {
+    let mut h = Harness::with_ks();
+    h.ok("CREATE TABLE td (k int, c decimal, v int, PRIMARY KEY (k, c))");
+    // Both first values are 1.0 as f64, and the smaller one has the larger scale.
+    let values = [
+        "1.0000000000000001",
+        "1.00000000000000002",
+        "-0.5",
+        "0.25",
+        "1E+400",
+        "-3E+2",
+        "0",
+    ];
+    for (i, c) in values.iter().enumerate() {
+        h.ok(&format!("INSERT INTO td (k, c, v) VALUES (0, {c}, {i})"));
+    }
+    let order: Vec<i64> = h
+        .ints("SELECT v FROM td WHERE k = 0")
+        .into_iter()
+        .map(|r| r[0])
+        .collect();
+    assert_eq!(order, [5, 2, 6, 3, 1, 0, 4]);
+    let above_one: Vec<i64> = h
+        .ints("SELECT v FROM td WHERE k = 0 AND c > 1")
+        .into_iter()
+        .map(|r| r[0])
+        .collect();
+    assert_eq!(above_one, [1, 0, 4]);
+}
