@@ -776,3 +776,38 @@ fn decimal_clustering_orders_exactly() {
         .collect();
     assert_eq!(above_one, [1, 0, 4]);
 }
+
+#[test]
+fn multi_column_slices_on_mixed_clustering_order() {
+    let mut h = Harness::with_ks();
+    h.ok("CREATE TABLE tm (k int, a int, b int, PRIMARY KEY (k, a, b)) WITH CLUSTERING ORDER BY (a DESC, b ASC)");
+    for a in 0..3 {
+        for b in 0..3 {
+            h.ok(&format!("INSERT INTO tm (k, a, b) VALUES (0, {a}, {b})"));
+        }
+    }
+    let pairs = |h: &mut Harness, q: &str| -> Vec<(i64, i64)> {
+        h.ints(q).into_iter().map(|r| (r[0], r[1])).collect()
+    };
+    // Tuple comparison in each type's natural order, rows in clustering order.
+    for (q, want) in [
+        (
+            "SELECT a, b FROM tm WHERE k = 0 AND (a, b) > (1, 1)",
+            vec![(2, 0), (2, 1), (2, 2), (1, 2)],
+        ),
+        (
+            "SELECT a, b FROM tm WHERE k = 0 AND (a, b) <= (1, 1)",
+            vec![(1, 0), (1, 1), (0, 0), (0, 1), (0, 2)],
+        ),
+        (
+            "SELECT a, b FROM tm WHERE k = 0 AND (a, b) > (0, 1) AND (a, b) < (2, 1)",
+            vec![(2, 0), (1, 0), (1, 1), (1, 2), (0, 2)],
+        ),
+        (
+            "SELECT a, b FROM tm WHERE k = 0 AND (a, b) >= (1, 1) ORDER BY a ASC",
+            vec![(1, 2), (1, 1), (2, 2), (2, 1), (2, 0)],
+        ),
+    ] {
+        assert_eq!(pairs(&mut h, q), want, "{q}");
+    }
+}
