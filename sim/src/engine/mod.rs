@@ -12,7 +12,7 @@
 //!
 //! Not supported (answered with an Invalid error that says so):
 //! arithmetic in terms, custom indexes, materialized views, user-defined
-//! functions and aggregates. Non-frozen UDTs are stored as one cell (field updates rewrite it).
+//! functions and aggregates. Non-frozen UDTs are stored as one cell per field, as in Cassandra 4.0.
 //! GROUP BY pages by groups (each page regroups from the start).
 
 mod backend_impl;

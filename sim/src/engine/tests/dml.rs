@@ -811,3 +811,45 @@ fn multi_column_slices_on_mixed_clustering_order() {
         assert_eq!(pairs(&mut h, q), want, "{q}");
     }
 }
+
+#[test]
+fn non_frozen_udt_fields_are_cells_with_their_own_timestamps() {
+    let mut h = Harness::with_ks();
+    h.ok("CREATE TYPE pt (x int, y int)");
+    h.ok("CREATE TABLE u (k int PRIMARY KEY, p pt)");
+    let xy = |h: &mut Harness| h.ints("SELECT p.x, p.y FROM u WHERE k = 1");
+    // Field writes reconcile one by one: an older write of y survives a newer x.
+    h.ok("UPDATE u USING TIMESTAMP 100 SET p.x = 1 WHERE k = 1");
+    h.ok("UPDATE u USING TIMESTAMP 50 SET p.y = 2 WHERE k = 1");
+    assert_eq!(xy(&mut h), vec![vec![1, 2]]);
+    h.ok("UPDATE u USING TIMESTAMP 60 SET p.x = 7 WHERE k = 1");
+    assert_eq!(xy(&mut h), vec![vec![1, 2]]);
+    // A whole value deletes the older fields: y is gone, and a late older y stays shadowed.
+    h.ok("UPDATE u USING TIMESTAMP 200 SET p = {x: 3} WHERE k = 1");
+    assert_eq!(xy(&mut h), vec![vec![3, -1]]);
+    h.ok("UPDATE u USING TIMESTAMP 150 SET p.y = 4 WHERE k = 1");
+    assert_eq!(xy(&mut h), vec![vec![3, -1]]);
+    h.ok("UPDATE u USING TIMESTAMP 250 SET p.y = 5 WHERE k = 1");
+    assert_eq!(xy(&mut h), vec![vec![3, 5]]);
+    // Deleting one field at a newer timestamp, then the whole column.
+    h.ok("DELETE p.x FROM u USING TIMESTAMP 300 WHERE k = 1");
+    assert_eq!(xy(&mut h), vec![vec![-1, 5]]);
+    // Null deletes every field; the row was made by UPDATE only, so it is gone.
+    h.ok("UPDATE u USING TIMESTAMP 400 SET p = null WHERE k = 1");
+    assert!(h.rows("SELECT p FROM u WHERE k = 1").is_empty());
+    h.ok("INSERT INTO u (k) VALUES (1)");
+    assert_eq!(h.rows("SELECT p FROM u WHERE k = 1"), vec![vec![None]]);
+    // The whole value comes back with every field.
+    h.ok("INSERT INTO u (k, p) VALUES (2, {y: 8})");
+    let mut want = (-1i32).to_be_bytes().to_vec();
+    want.extend(4i32.to_be_bytes());
+    want.extend(8i32.to_be_bytes());
+    assert_eq!(
+        h.rows("SELECT p FROM u WHERE k = 2"),
+        vec![vec![Some(want)]]
+    );
+    is_invalid(
+        &h.err("SELECT writetime(p) FROM u"),
+        "Cannot use selection function writeTime on non-frozen UDT p",
+    );
+}
