@@ -496,3 +496,44 @@ async fn errors_carry_cassandras_codes_messages_and_fields() {
     );
     cluster.shutdown().await;
 }
+
+#[tokio::test]
+async fn an_unprepared_fault_on_execute_makes_the_session_prepare_again() {
+    let cluster = start(85, 1).await;
+    let s = session(&cluster, 0).await;
+    let prepared = s
+        .prepare("SELECT release_version FROM system.local WHERE key = ?")
+        .await
+        .expect("prepare");
+    cluster.inject(
+        FaultRule::new()
+            .opcode(Opcode::Execute)
+            .query_contains("FROM system.local WHERE key")
+            .times(1)
+            .reply_error(errors::unprepared(prepared.id())),
+    );
+    let r = s
+        .execute(&prepared, ("local",))
+        .await
+        .expect("re-prepared and executed");
+    let (version,) = r.first_row::<(String,)>().expect("one row");
+    assert_eq!(version, "4.0.13");
+    // Twice in a row: the session prepares once, then reports the second UNPREPARED.
+    cluster.inject(
+        FaultRule::new()
+            .opcode(Opcode::Execute)
+            .times(2)
+            .reply_error(errors::unprepared(prepared.id())),
+    );
+    let (error, _) = db_error(s.execute(&prepared, ("local",)).await);
+    assert_eq!(
+        error,
+        DbError::Unprepared {
+            id: prepared.id().to_vec()
+        }
+    );
+    s.execute(&prepared, ("local",))
+        .await
+        .expect("normal once the rule is spent");
+    cluster.shutdown().await;
+}
