@@ -70,9 +70,8 @@ pub fn encode_comparable(t: &ColumnType, v: &[u8], out: &mut Vec<u8>) {
         }
         ColumnType::Varint => encode_varint(v, out),
         ColumnType::Decimal if v.len() >= 4 => {
+            // BigDecimal.compareTo: 1.0 and 1.00 are equal, as in Cassandra's DecimalType.
             encode_decimal(v, out);
-            // Equal values with different scales (1.0, 1.00) stay distinct, after the value.
-            escape_bytes(v, out);
         }
         ColumnType::List(e) | ColumnType::Set(e) => {
             for item in collection_items(v) {
@@ -358,12 +357,16 @@ mod tests {
                 );
             }
         }
-        // Same value, different scale: adjacent, the value decides first.
+        // Same value, different scale: equal, as BigDecimal.compareTo says.
         let one = decimal(1, 0);
         let one_point_zero = decimal(10, 1);
         let two = decimal(2, 0);
-        assert_ne!(
+        assert_eq!(
             compare_values(&ColumnType::Decimal, &one, &one_point_zero),
+            Ordering::Equal
+        );
+        assert_eq!(
+            compare_values(&ColumnType::Decimal, &decimal(0, 0), &decimal(0, 7)),
             Ordering::Equal
         );
         assert_eq!(

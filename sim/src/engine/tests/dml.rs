@@ -775,6 +775,14 @@ fn decimal_clustering_orders_exactly() {
         .map(|r| r[0])
         .collect();
     assert_eq!(above_one, [1, 0, 4]);
+    // 1.0 and 1.00 are the same clustering (BigDecimal.compareTo), and match each other.
+    h.ok("INSERT INTO td (k, c, v) VALUES (1, 1.0, 1)");
+    h.ok("INSERT INTO td (k, c, v) VALUES (1, 1.00, 2)");
+    assert_eq!(h.ints("SELECT v FROM td WHERE k = 1"), vec![vec![2]]);
+    assert_eq!(
+        h.ints("SELECT v FROM td WHERE k = 1 AND c = 1"),
+        vec![vec![2]]
+    );
 }
 
 #[test]
