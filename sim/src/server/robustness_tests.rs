@@ -215,6 +215,25 @@ async fn truncated_oversized_and_random_frames_never_stop_the_server() {
         assert!(c.closed_within(Duration::from_secs(10)).await);
     }
 
+    // v5 segments with a corrupted header or payload CRC: the connection is closed (after at
+    // most a PROTOCOL_ERROR), as Cassandra does on a CRC mismatch.
+    for corrupt in [0usize, 3, 6, 10] {
+        let mut c = ready(addr, ProtocolVersion::V5).await;
+        let mut seg = Vec::new();
+        ringbolt_driver::protocol::segment::encode_segments(&frame(5, 1, 0x05, &[]), &mut seg);
+        if let Some(b) = seg.get_mut(corrupt) {
+            *b ^= 0x5A;
+        }
+        c.send_raw(&seg).await;
+        if let Some((_, answer)) = c.recv_frame().await {
+            assert!(
+                protocol_error(&answer.response),
+                "byte {corrupt}: {answer:?}"
+            );
+            assert!(c.closed_within(Duration::from_secs(10)).await);
+        }
+    }
+
     // Random bytes, before and after a handshake, in both versions.
     let mut rng = Rng(0x5EED_0002);
     for round in 0..200 {
