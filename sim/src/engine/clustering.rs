@@ -111,3 +111,53 @@ pub(crate) fn make_slice(
     }
     Slice { start, end }
 }
+
+/// The slices (disjoint, within `prefix`) a multi-column slice `(c1, .., cn) op (v1, .., vn)`
+/// selects. Tuples compare in each type's natural order whatever the clustering order, so
+/// `(a, b) > (x, y)` is `a > x`, then `a = x AND b > y`: one slice per column, each on its own
+/// column's storage direction. This is exact for mixed ASC/DESC columns too.
+pub(crate) fn tuple_slices(
+    prefix: &[u8],
+    columns: &[(&ColumnType, bool)],
+    op: Operator,
+    values: &[Vec<u8>],
+) -> Vec<Slice> {
+    let strict = match op {
+        Operator::Gt | Operator::Ge => Operator::Gt,
+        _ => Operator::Lt,
+    };
+    let mut p = prefix.to_vec();
+    let mut out = Vec::new();
+    let n = columns.len().min(values.len());
+    for (k, ((t, reversed), v)) in columns.iter().zip(values).enumerate() {
+        let this = if k + 1 == n { op } else { strict };
+        let mut e = Vec::new();
+        clustering_component(t, *reversed, v, &mut e);
+        out.push(make_slice(&p, &[(this, e.clone())], *reversed, true));
+        p.extend(e);
+    }
+    out
+}
+
+/// The keys two slices have in common.
+pub(crate) fn intersect(a: &Slice, b: &Slice) -> Slice {
+    let start = match (&a.start, &b.start) {
+        (Bound::Unbounded, x) | (x, Bound::Unbounded) => x.clone(),
+        (x, y) => match bound_key(x).cmp(&bound_key(y)) {
+            std::cmp::Ordering::Greater => x.clone(),
+            std::cmp::Ordering::Less => y.clone(),
+            std::cmp::Ordering::Equal if matches!(x, Bound::Excluded(_)) => x.clone(),
+            std::cmp::Ordering::Equal => y.clone(),
+        },
+    };
+    let end = match (&a.end, &b.end) {
+        (Bound::Unbounded, x) | (x, Bound::Unbounded) => x.clone(),
+        (x, y) => match bound_key(x).cmp(&bound_key(y)) {
+            std::cmp::Ordering::Less => x.clone(),
+            std::cmp::Ordering::Greater => y.clone(),
+            std::cmp::Ordering::Equal if matches!(x, Bound::Excluded(_)) => x.clone(),
+            std::cmp::Ordering::Equal => y.clone(),
+        },
+    };
+    Slice { start, end }
+}

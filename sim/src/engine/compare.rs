@@ -70,18 +70,8 @@ pub fn encode_comparable(t: &ColumnType, v: &[u8], out: &mut Vec<u8>) {
         }
         ColumnType::Varint => encode_varint(v, out),
         ColumnType::Decimal if v.len() >= 4 => {
-            let scale = i32::from_be_bytes([v[0], v[1], v[2], v[3]]);
-            let unscaled = num_bigint::BigInt::from_signed_bytes_be(&v[4..]);
-            let d = bigdecimal::BigDecimal::new(unscaled, i64::from(scale));
-            let f: f64 = d.to_string().parse().unwrap_or(0.0);
-            let bits = f.to_bits();
-            let key = if f.is_sign_negative() {
-                !bits
-            } else {
-                bits ^ (1 << 63)
-            };
-            out.extend_from_slice(&key.to_be_bytes());
-            escape_bytes(v, out);
+            // BigDecimal.compareTo: 1.0 and 1.00 are equal, as in Cassandra's DecimalType.
+            encode_decimal(v, out);
         }
         ColumnType::List(e) | ColumnType::Set(e) => {
             for item in collection_items(v) {
@@ -130,6 +120,35 @@ fn escape_bytes(v: &[u8], out: &mut Vec<u8>) {
         }
     }
     out.extend_from_slice(&[0, 0]);
+}
+
+/// An exact, byte-comparable form of a decimal (`[int scale][varint unscaled]`, at least four
+/// bytes): a sign class, then for non-zero values the decimal exponent `e` of `0.d1d2.. × 10^e`
+/// and the significant digits (trailing zeros dropped) ending in a terminator; all of it
+/// inverted for negative values so larger magnitudes sort first.
+fn encode_decimal(v: &[u8], out: &mut Vec<u8>) {
+    let (head, unscaled) = v.split_at(4);
+    let scale = i32::from_be_bytes([head[0], head[1], head[2], head[3]]);
+    let n = num_bigint::BigInt::from_signed_bytes_be(unscaled);
+    let negative = match n.sign() {
+        num_bigint::Sign::NoSign => {
+            out.push(0x01);
+            return;
+        }
+        num_bigint::Sign::Minus => true,
+        num_bigint::Sign::Plus => false,
+    };
+    out.push(if negative { 0x00 } else { 0x02 });
+    let digits = n.magnitude().to_string();
+    let significant = digits.trim_end_matches('0');
+    // digits.len() is bounded by the input's length, so this cannot overflow an i64.
+    let exponent = digits.len() as i64 - i64::from(scale);
+    let exponent = (exponent as u64) ^ (1 << 63);
+    let invert = |b: u8| if negative { !b } else { b };
+    out.extend(exponent.to_be_bytes().map(invert));
+    // Digits 0..9 become 1..10 so the terminator 0 sorts before any digit.
+    out.extend(significant.bytes().map(|d| invert(d - b'0' + 1)));
+    out.push(invert(0));
 }
 
 fn encode_varint(v: &[u8], out: &mut Vec<u8>) {
@@ -300,6 +319,64 @@ mod tests {
         assert_eq!(
             compare_values(&ColumnType::Text, b"a\0", b"a"),
             Ordering::Greater
+        );
+    }
+
+    fn decimal(unscaled: i64, scale: i32) -> Vec<u8> {
+        let mut out = scale.to_be_bytes().to_vec();
+        out.extend(num_bigint::BigInt::from(unscaled).to_signed_bytes_be());
+        out
+    }
+
+    #[test]
+    fn decimals_order_exactly_beyond_f64_precision() {
+        // Sorted ascending; several pairs are equal as f64.
+        let sorted = [
+            decimal(-10_000_000_000_000_001, 0),
+            decimal(-10_000_000_000_000_000, 0),
+            decimal(-12, 1),
+            decimal(-1, 0),
+            decimal(-10_000_000_000_000_001, 17),
+            decimal(-1, 1),
+            decimal(-1, 400),
+            decimal(0, 0),
+            decimal(1, 400),
+            decimal(1, 2),
+            decimal(1, 1),
+            decimal(10_000_000_000_000_000, 16),
+            decimal(10_000_000_000_000_001, 16),
+            decimal(12, 1),
+            decimal(1, -400),
+        ];
+        for (i, a) in sorted.iter().enumerate() {
+            for (j, b) in sorted.iter().enumerate() {
+                assert_eq!(
+                    compare_values(&ColumnType::Decimal, a, b),
+                    i.cmp(&j),
+                    "{i} vs {j}"
+                );
+            }
+        }
+        // Same value, different scale: equal, as BigDecimal.compareTo says.
+        let one = decimal(1, 0);
+        let one_point_zero = decimal(10, 1);
+        let two = decimal(2, 0);
+        assert_eq!(
+            compare_values(&ColumnType::Decimal, &one, &one_point_zero),
+            Ordering::Equal
+        );
+        assert_eq!(
+            compare_values(&ColumnType::Decimal, &decimal(0, 0), &decimal(0, 7)),
+            Ordering::Equal
+        );
+        assert_eq!(
+            compare_values(&ColumnType::Decimal, &one_point_zero, &two),
+            Ordering::Less
+        );
+        // Zero with any scale sorts between negatives and positives.
+        assert_eq!(
+            compare_values(&ColumnType::Decimal, &decimal(0, 5), &decimal(1, 400)),
+            Ordering::Less
         );
     }
 

@@ -454,7 +454,13 @@ pub(crate) fn select(run: &mut Run<'_, '_, '_>, s: &ast::Select) -> ExecResult<R
         produced.push(p);
         cap.is_none_or(|c| (produced.len() as u64) < c)
     };
-    let resume_pos = resume.as_ref().map(|p| (p.token, p.partition.clone()));
+    // GROUP BY pages count groups: every page regroups from the start and skips the groups
+    // already returned (the paging state only carries that count).
+    let resume_pos = if group_cols.is_empty() {
+        resume.as_ref().map(|p| (p.token, p.partition.clone()))
+    } else {
+        None
+    };
     match &r.partitions {
         PartitionSelect::Keys(keys) => {
             let mut started = resume_pos.is_none();
@@ -510,8 +516,26 @@ pub(crate) fn select(run: &mut Run<'_, '_, '_>, s: &ast::Select) -> ExecResult<R
         if let Some(l) = limit {
             rows.truncate(usize::try_from(l).unwrap_or(usize::MAX));
         }
+        let skip = usize::try_from(already).unwrap_or(usize::MAX);
+        let mut rows: Vec<Cells> = rows.into_iter().skip(skip).collect();
+        let mut paging_state = None;
+        if let Some(p) = run.page_size.and_then(|p| usize::try_from(p).ok()) {
+            if p > 0 && rows.len() > p {
+                rows.truncate(p);
+                paging_state = Some(
+                    PagingState {
+                        token: 0,
+                        partition: Vec::new(),
+                        clustering: None,
+                        returned: already.saturating_add(p as u64),
+                        returned_in_partition: 0,
+                    }
+                    .encode(),
+                );
+            }
+        }
         let (columns, rows) = maybe_json(s.json, &plan, rows);
-        return Ok(rows_body(columns, &rows, None, run.skip_metadata));
+        return Ok(rows_body(columns, &rows, paging_state, run.skip_metadata));
     }
     if let Some(a) = agg {
         let row = a.finish(&plan);

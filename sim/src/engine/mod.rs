@@ -11,8 +11,9 @@
 //! `system_schema.*`, `system_virtual_schema.*` and `system_views.sim_node_stats`.
 //!
 //! Not supported (answered with an Invalid error that says so):
-//! arithmetic in terms, paging of GROUP BY results (all groups come in one page), custom indexes, materialized views, user-defined
-//! functions and aggregates. Non-frozen UDTs are stored as one cell (field updates rewrite it).
+//! arithmetic in terms, custom indexes, materialized views, user-defined
+//! functions and aggregates. Non-frozen UDTs are stored as one cell per field, as in Cassandra 4.0.
+//! GROUP BY pages by groups (each page regroups from the start).
 
 mod backend_impl;
 pub mod binds;

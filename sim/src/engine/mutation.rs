@@ -137,6 +137,14 @@ fn op_column(op: &WriteOp) -> Option<&str> {
     }
 }
 
+/// The cell path of a UDT field: its position, as Cassandra's 2-byte field index.
+fn field_key(pos: usize) -> Vec<u8> {
+    u16::try_from(pos)
+        .unwrap_or(u16::MAX)
+        .to_be_bytes()
+        .to_vec()
+}
+
 fn cell(ts: i64, value: Option<Vec<u8>>, ttl: i32, now_s: i64) -> Cell {
     match value {
         Some(v) => Cell::live(ts, v, ttl, now_s),
@@ -204,6 +212,28 @@ fn apply_op(table: &TableDef, row: &mut Row, op: &WriteOp, ts: i64, ttl: i32, no
             match &row.marker {
                 Some(old) if !c.wins_over(old) => {}
                 _ => row.marker = Some(c),
+            }
+        }
+        WriteOp::Set(col, v) if table.column(col).is_some_and(|c| c.typ.is_field_cells()) => {
+            // A whole non-frozen UDT: delete the old fields just before, write the non-null ones.
+            let cx = row.complex_mut(col);
+            let del = if v.is_some() {
+                ts.saturating_sub(1)
+            } else {
+                ts
+            };
+            cx.deleted_at = Some(cx.deleted_at.map_or(del, |d| d.max(del)));
+            let mut rest = v.as_deref().unwrap_or_default();
+            let mut pos = 0usize;
+            while let Some(field) = super::types::take_value(&mut rest) {
+                if let Some(bytes) = field {
+                    let key = field_key(pos);
+                    cx.elems.insert(
+                        key.clone(),
+                        (key, Cell::live(ts, bytes.to_vec(), ttl, now_s)),
+                    );
+                }
+                pos += 1;
             }
         }
         WriteOp::Set(col, v) => row.write_simple(col, cell(ts, v.clone(), ttl, now_s)),
@@ -291,7 +321,9 @@ fn apply_op(table: &TableDef, row: &mut Row, op: &WriteOp, ts: i64, ttl: i32, no
         }
         WriteOp::DeleteColumn(col) => {
             if row.collections.contains_key(col)
-                || table.column(col).is_some_and(|c| c.typ.is_multi_cell())
+                || table
+                    .column(col)
+                    .is_some_and(|c| c.typ.is_multi_cell() || c.typ.is_field_cells())
             {
                 let cx = row.complex_mut(col);
                 cx.deleted_at = Some(cx.deleted_at.map_or(ts, |d| d.max(ts)));
@@ -300,37 +332,15 @@ fn apply_op(table: &TableDef, row: &mut Row, op: &WriteOp, ts: i64, ttl: i32, no
             }
         }
         WriteOp::SetField(col, pos, v) => {
-            let Some(ColumnType::Udt(u)) = table.column(col).map(|c| &c.typ.typ) else {
-                return;
-            };
-            let floor = row.floor(i64::MIN);
-            let current = row.simple(col, now_s, floor).and_then(|c| c.value.clone());
-            let mut fields: Vec<Option<Vec<u8>>> = vec![None; u.fields.len()];
-            if let Some(cur) = &current {
-                let mut rest = cur.as_slice();
-                for slot in fields.iter_mut() {
-                    match super::types::take_value(&mut rest) {
-                        Some(f) => *slot = f.map(<[u8]>::to_vec),
-                        None => break,
-                    }
+            let key = field_key(*pos);
+            let c = cell(ts, v.clone(), ttl, now_s);
+            let cx = row.complex_mut(col);
+            match cx.elems.get(&key) {
+                Some((_, old)) if !c.wins_over(old) => {}
+                _ => {
+                    cx.elems.insert(key.clone(), (key, c));
                 }
             }
-            if let Some(slot) = fields.get_mut(*pos) {
-                *slot = v.clone();
-            }
-            let mut bytes = Vec::new();
-            for f in &fields {
-                match f {
-                    Some(b) => {
-                        bytes.extend_from_slice(
-                            &i32::try_from(b.len()).unwrap_or(i32::MAX).to_be_bytes(),
-                        );
-                        bytes.extend_from_slice(b);
-                    }
-                    None => bytes.extend_from_slice(&(-1i32).to_be_bytes()),
-                }
-            }
-            row.write_simple(col, Cell::live(ts, bytes, ttl, now_s));
         }
         WriteOp::DeleteRow => row.deleted_at = Some(row.deleted_at.map_or(ts, |d| d.max(ts))),
     }

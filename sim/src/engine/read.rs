@@ -45,6 +45,36 @@ impl<'a> RowRef<'a> {
             _ => {}
         }
         let (row, floor) = self.source(col)?;
+        if let (true, ColumnType::Udt(u)) = (col.typ.is_field_cells(), &col.typ.typ) {
+            let cx = row.collections.get(&col.name)?;
+            let mut fields: Vec<Option<&[u8]>> = vec![None; u.fields.len()];
+            let mut any = false;
+            for (k, v, _) in cx.live(now_s, floor) {
+                let pos = k
+                    .try_into()
+                    .map(|b: [u8; 2]| usize::from(u16::from_be_bytes(b)));
+                if let Some(slot) = pos.ok().and_then(|p| fields.get_mut(p)) {
+                    *slot = Some(v);
+                    any = true;
+                }
+            }
+            if !any {
+                return None;
+            }
+            let mut out = Vec::new();
+            for f in fields {
+                match f {
+                    Some(b) => {
+                        out.extend_from_slice(
+                            &i32::try_from(b.len()).unwrap_or(i32::MAX).to_be_bytes(),
+                        );
+                        out.extend_from_slice(b);
+                    }
+                    None => out.extend_from_slice(&(-1i32).to_be_bytes()),
+                }
+            }
+            return Some(out);
+        }
         if col.typ.is_multi_cell() {
             let cx = row.collections.get(&col.name)?;
             let live: Vec<(&[u8], &[u8], &Cell)> = cx.live(now_s, floor).collect();

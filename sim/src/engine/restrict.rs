@@ -1,7 +1,9 @@
 //! WHERE clauses: which partitions (keys, token range or all), which clustering slices, and which
 //! per-row filters, with Cassandra's rules about what needs ALLOW FILTERING.
 
-use super::clustering::{bound_key, clustering_component, make_slice, sort_keys};
+use super::clustering::{
+    bound_key, clustering_component, intersect, make_slice, sort_keys, tuple_slices,
+};
 use super::errors::{invalid, ExecResult, FILTERING};
 use super::schema::{ColumnKind, TableDef};
 use super::types::{collection_items, take_value};
@@ -546,17 +548,37 @@ pub fn analyse(
                     continue;
                 }
                 op if is_slice(op) => {
-                    let t = tuples.into_iter().next().unwrap_or_default();
-                    let reversed = cols.first().is_some_and(|c| c.reversed);
-                    let bounds = vec![(op, enc(&t))];
-                    slices = Some(
-                        prefixes
-                            .iter()
-                            .map(|(p, _)| make_slice(p, &bounds, reversed, true))
-                            .collect(),
-                    );
+                    // Every slice on tuples starting at this column: (a, b) > .. AND (a, b) < ..
+                    let mut relations = vec![(idxs, op, tuples.into_iter().next())];
+                    while let Some(mj) = multi.iter().position(|m| m.0 == i && is_slice(m.2)) {
+                        let (_, more, op, tuples) = multi.remove(mj);
+                        if more.iter().zip(&ck_cols[pos..]).any(|(a, b)| a != b) {
+                            return Err(invalid("Clustering columns must appear in the PRIMARY KEY order in multi-column relations"));
+                        }
+                        relations.push((more, op, tuples.into_iter().next()));
+                    }
+                    let width = relations.iter().map(|r| r.0.len()).max().unwrap_or(1);
+                    let mut all = Vec::new();
+                    for (p, _) in &prefixes {
+                        let mut acc = vec![make_slice(p, &[], false, true)];
+                        for (ridx, rop, values) in &relations {
+                            let types: Vec<_> = ridx
+                                .iter()
+                                .map(|x| (&table.columns[*x].typ.typ, table.columns[*x].reversed))
+                                .collect();
+                            let values = values.as_deref().unwrap_or_default();
+                            let parts = tuple_slices(p, &types, *rop, values);
+                            acc = acc
+                                .iter()
+                                .flat_map(|a| parts.iter().map(move |b| intersect(a, b)))
+                                .filter(|s| !s.is_empty())
+                                .collect();
+                        }
+                        all.extend(acc);
+                    }
+                    slices = Some(all);
                     stop_reason = Some((col.name.clone(), true));
-                    pos += idxs.len();
+                    pos += width;
                     break;
                 }
                 _ => return Err(invalid("Unsupported multi-column relation")),

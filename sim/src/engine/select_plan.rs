@@ -144,9 +144,14 @@ fn selector(
                     c.name
                 )));
             }
-            if c.typ.is_multi_cell() {
+            if c.typ.is_multi_cell() || c.typ.is_field_cells() {
+                let what = if c.typ.is_multi_cell() {
+                    "collection"
+                } else {
+                    "UDT"
+                };
                 return Err(invalid(format!(
-                    "Cannot use selection function {java} on non-frozen collection {}",
+                    "Cannot use selection function {java} on non-frozen {what} {}",
                     c.name
                 )));
             }

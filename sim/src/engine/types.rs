@@ -19,9 +19,14 @@ impl CqlType {
         CqlType { typ, frozen: false }
     }
 
-    /// Whether this column stores one cell per element (a non-frozen collection or UDT).
+    /// A non-frozen UDT: stored as one cell per field (Cassandra 4.0), each with its own
+    /// timestamp and TTL.
+    pub fn is_field_cells(&self) -> bool {
+        !self.frozen && matches!(self.typ, ColumnType::Udt(_))
+    }
+
+    /// Whether this column stores one cell per element (a non-frozen collection).
     pub fn is_multi_cell(&self) -> bool {
-        // Non-frozen UDTs are kept as one cell; field updates rewrite it.
         !self.frozen
             && matches!(
                 self.typ,

@@ -48,6 +48,8 @@ pub(crate) async fn accept_loop(shared: Arc<Shared>, node: usize, listener: TcpL
 #[cfg(test)]
 mod engine_tests;
 #[cfg(test)]
+mod robustness_tests;
+#[cfg(test)]
 mod test_client;
 #[cfg(test)]
 mod tests;

@@ -51,6 +51,22 @@ impl TestClient {
         self.socket.write_all(bytes).await.expect("write");
     }
 
+    /// Sends one whole frame's bytes, wrapped in a segment once v5 framing has switched.
+    pub(crate) async fn send_frame_bytes(&mut self, frame: &[u8]) {
+        if self.segments {
+            let mut seg = Vec::new();
+            encode_segments(frame, &mut seg);
+            self.send_raw(&seg).await;
+        } else {
+            self.send_raw(frame).await;
+        }
+    }
+
+    /// Closes the write half: the server sees end of stream.
+    pub(crate) async fn shutdown_write(&mut self) {
+        let _ = self.socket.shutdown().await;
+    }
+
     pub(crate) async fn send_traced(&mut self, stream: i16, request: Request, tracing: bool) {
         let frame = RequestFrame {
             stream,

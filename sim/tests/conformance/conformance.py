@@ -246,6 +246,50 @@ class TestPaging(ClusterTest):
         self.assertEqual(page2, list(range(100, 200)))
 
 
+    def test_group_by_pages_by_groups(self):
+        s = self.session
+        s.execute("CREATE TABLE IF NOT EXISTS conf.grouped (p int, c int, v int, PRIMARY KEY (p, c))")
+        ins = s.prepare("INSERT INTO conf.grouped (p, c, v) VALUES (?, ?, ?)")
+        for p in range(9):
+            for c in range(4):
+                s.execute(ins, (p, c, p * 10 + c))
+        rows = list(s.execute(SimpleStatement("SELECT p, max(v) AS m FROM conf.grouped GROUP BY p", fetch_size=2)))
+        self.assertEqual(sorted((r.p, r.m) for r in rows), [(p, p * 10 + 3) for p in range(9)])
+
+
+class TestErrors(ClusterTest):
+    def test_error_classes_and_fields(self):
+        from cassandra import AlreadyExists, InvalidRequest
+        from cassandra.protocol import SyntaxException
+        s = self.session
+        s.execute("CREATE TABLE IF NOT EXISTS conf.errs (p int, c int, v int, PRIMARY KEY (p, c))")
+        with self.assertRaises(SyntaxException):
+            s.execute("SELEC * FROM conf.errs")
+        with self.assertRaises(InvalidRequest) as ctx:
+            s.execute("SELECT * FROM conf.errs WHERE v = 1")
+        self.assertIn("ALLOW FILTERING", str(ctx.exception))
+        with self.assertRaises(InvalidRequest):
+            s.execute("SELECT * FROM conf.nope")
+        with self.assertRaises(AlreadyExists) as ctx:
+            s.execute("CREATE TABLE conf.errs (k int PRIMARY KEY)")
+        self.assertEqual((ctx.exception.keyspace, ctx.exception.table), ("conf", "errs"))
+
+    def test_non_frozen_udt_fields_and_decimal_order(self):
+        s = self.session
+        s.execute("CREATE TYPE IF NOT EXISTS conf.pair (a int, b text)")
+        s.execute("CREATE TABLE IF NOT EXISTS conf.nf (k int PRIMARY KEY, p pair)")
+        s.execute("UPDATE conf.nf USING TIMESTAMP 100 SET p.a = 1 WHERE k = 1")
+        s.execute("UPDATE conf.nf USING TIMESTAMP 50 SET p.b = 'x' WHERE k = 1")
+        row = s.execute("SELECT p FROM conf.nf WHERE k = 1").one()
+        self.assertEqual((row.p.a, row.p.b), (1, "x"))
+        s.execute("CREATE TABLE IF NOT EXISTS conf.dec (k int, c decimal, PRIMARY KEY (k, c))")
+        values = ["1.00000000000000002", "1.0000000000000001", "-0.5", "1E+400"]
+        for v in values:
+            s.execute("INSERT INTO conf.dec (k, c) VALUES (0, %s)" % v)
+        got = [r.c for r in s.execute("SELECT c FROM conf.dec WHERE k = 0")]
+        self.assertEqual(got, sorted(decimal.Decimal(v) for v in values))
+
+
 class TestWrites(ClusterTest):
     def test_batches(self):
         s = self.session

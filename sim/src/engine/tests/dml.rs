@@ -745,3 +745,119 @@ fn group_by_primary_key_prefix() {
         "Group by currently only support groups of columns following their declared order in the PRIMARY KEY",
     );
 }
+
+#[test]
+fn decimal_clustering_orders_exactly() {
+    let mut h = Harness::with_ks();
+    h.ok("CREATE TABLE td (k int, c decimal, v int, PRIMARY KEY (k, c))");
+    // Both first values are 1.0 as f64, and the smaller one has the larger scale.
+    let values = [
+        "1.0000000000000001",
+        "1.00000000000000002",
+        "-0.5",
+        "0.25",
+        "1E+400",
+        "-3E+2",
+        "0",
+    ];
+    for (i, c) in values.iter().enumerate() {
+        h.ok(&format!("INSERT INTO td (k, c, v) VALUES (0, {c}, {i})"));
+    }
+    let order: Vec<i64> = h
+        .ints("SELECT v FROM td WHERE k = 0")
+        .into_iter()
+        .map(|r| r[0])
+        .collect();
+    assert_eq!(order, [5, 2, 6, 3, 1, 0, 4]);
+    let above_one: Vec<i64> = h
+        .ints("SELECT v FROM td WHERE k = 0 AND c > 1")
+        .into_iter()
+        .map(|r| r[0])
+        .collect();
+    assert_eq!(above_one, [1, 0, 4]);
+    // 1.0 and 1.00 are the same clustering (BigDecimal.compareTo), and match each other.
+    h.ok("INSERT INTO td (k, c, v) VALUES (1, 1.0, 1)");
+    h.ok("INSERT INTO td (k, c, v) VALUES (1, 1.00, 2)");
+    assert_eq!(h.ints("SELECT v FROM td WHERE k = 1"), vec![vec![2]]);
+    assert_eq!(
+        h.ints("SELECT v FROM td WHERE k = 1 AND c = 1"),
+        vec![vec![2]]
+    );
+}
+
+#[test]
+fn multi_column_slices_on_mixed_clustering_order() {
+    let mut h = Harness::with_ks();
+    h.ok("CREATE TABLE tm (k int, a int, b int, PRIMARY KEY (k, a, b)) WITH CLUSTERING ORDER BY (a DESC, b ASC)");
+    for a in 0..3 {
+        for b in 0..3 {
+            h.ok(&format!("INSERT INTO tm (k, a, b) VALUES (0, {a}, {b})"));
+        }
+    }
+    let pairs = |h: &mut Harness, q: &str| -> Vec<(i64, i64)> {
+        h.ints(q).into_iter().map(|r| (r[0], r[1])).collect()
+    };
+    // Tuple comparison in each type's natural order, rows in clustering order.
+    for (q, want) in [
+        (
+            "SELECT a, b FROM tm WHERE k = 0 AND (a, b) > (1, 1)",
+            vec![(2, 0), (2, 1), (2, 2), (1, 2)],
+        ),
+        (
+            "SELECT a, b FROM tm WHERE k = 0 AND (a, b) <= (1, 1)",
+            vec![(1, 0), (1, 1), (0, 0), (0, 1), (0, 2)],
+        ),
+        (
+            "SELECT a, b FROM tm WHERE k = 0 AND (a, b) > (0, 1) AND (a, b) < (2, 1)",
+            vec![(2, 0), (1, 0), (1, 1), (1, 2), (0, 2)],
+        ),
+        (
+            "SELECT a, b FROM tm WHERE k = 0 AND (a, b) >= (1, 1) ORDER BY a ASC",
+            vec![(1, 2), (1, 1), (2, 2), (2, 1), (2, 0)],
+        ),
+    ] {
+        assert_eq!(pairs(&mut h, q), want, "{q}");
+    }
+}
+
+#[test]
+fn non_frozen_udt_fields_are_cells_with_their_own_timestamps() {
+    let mut h = Harness::with_ks();
+    h.ok("CREATE TYPE pt (x int, y int)");
+    h.ok("CREATE TABLE u (k int PRIMARY KEY, p pt)");
+    let xy = |h: &mut Harness| h.ints("SELECT p.x, p.y FROM u WHERE k = 1");
+    // Field writes reconcile one by one: an older write of y survives a newer x.
+    h.ok("UPDATE u USING TIMESTAMP 100 SET p.x = 1 WHERE k = 1");
+    h.ok("UPDATE u USING TIMESTAMP 50 SET p.y = 2 WHERE k = 1");
+    assert_eq!(xy(&mut h), vec![vec![1, 2]]);
+    h.ok("UPDATE u USING TIMESTAMP 60 SET p.x = 7 WHERE k = 1");
+    assert_eq!(xy(&mut h), vec![vec![1, 2]]);
+    // A whole value deletes the older fields: y is gone, and a late older y stays shadowed.
+    h.ok("UPDATE u USING TIMESTAMP 200 SET p = {x: 3} WHERE k = 1");
+    assert_eq!(xy(&mut h), vec![vec![3, -1]]);
+    h.ok("UPDATE u USING TIMESTAMP 150 SET p.y = 4 WHERE k = 1");
+    assert_eq!(xy(&mut h), vec![vec![3, -1]]);
+    h.ok("UPDATE u USING TIMESTAMP 250 SET p.y = 5 WHERE k = 1");
+    assert_eq!(xy(&mut h), vec![vec![3, 5]]);
+    // Deleting one field at a newer timestamp, then the whole column.
+    h.ok("DELETE p.x FROM u USING TIMESTAMP 300 WHERE k = 1");
+    assert_eq!(xy(&mut h), vec![vec![-1, 5]]);
+    // Null deletes every field; the row was made by UPDATE only, so it is gone.
+    h.ok("UPDATE u USING TIMESTAMP 400 SET p = null WHERE k = 1");
+    assert!(h.rows("SELECT p FROM u WHERE k = 1").is_empty());
+    h.ok("INSERT INTO u (k) VALUES (1)");
+    assert_eq!(h.rows("SELECT p FROM u WHERE k = 1"), vec![vec![None]]);
+    // The whole value comes back with every field.
+    h.ok("INSERT INTO u (k, p) VALUES (2, {y: 8})");
+    let mut want = (-1i32).to_be_bytes().to_vec();
+    want.extend(4i32.to_be_bytes());
+    want.extend(8i32.to_be_bytes());
+    assert_eq!(
+        h.rows("SELECT p FROM u WHERE k = 2"),
+        vec![vec![Some(want)]]
+    );
+    is_invalid(
+        &h.err("SELECT writetime(p) FROM u"),
+        "Cannot use selection function writeTime on non-frozen UDT p",
+    );
+}

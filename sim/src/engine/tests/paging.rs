@@ -132,3 +132,35 @@ fn token_ranges_cover_everything_once() {
         .collect();
     assert!(tokens.windows(2).all(|w| w[0] <= w[1]));
 }
+
+#[test]
+fn group_by_results_page_by_groups() {
+    let mut h = Harness::with_ks();
+    h.ok("CREATE TABLE g (k int, c int, v int, PRIMARY KEY (k, c))");
+    for k in 0..7 {
+        for c in 0..3 {
+            h.ok(&format!(
+                "INSERT INTO g (k, c, v) VALUES ({k}, {c}, {})",
+                k * 10 + c
+            ));
+        }
+    }
+    let whole = h.rows("SELECT k, max(v) FROM g GROUP BY k");
+    assert_eq!(whole.len(), 7);
+    let (paged, pages) = all_pages(&mut h, "SELECT k, max(v) FROM g GROUP BY k", 3);
+    assert_eq!(paged, whole);
+    assert_eq!(pages, 3);
+    // LIMIT counts groups across pages.
+    let limited = h.rows("SELECT k, max(v) FROM g GROUP BY k LIMIT 5");
+    let (paged, pages) = all_pages(&mut h, "SELECT k, max(v) FROM g GROUP BY k LIMIT 5", 2);
+    assert_eq!(paged, limited);
+    assert_eq!(paged.len(), 5);
+    assert_eq!(pages, 3);
+    // Groups on a clustering prefix within one partition.
+    let (paged, _) = all_pages(
+        &mut h,
+        "SELECT k, c, count(*) FROM g WHERE k = 2 GROUP BY k, c",
+        2,
+    );
+    assert_eq!(paged.len(), 3);
+}
