@@ -4,9 +4,11 @@
 //! Addresses: 127.0.80.x–127.0.89.x, one third octet per test.
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::Arc;
 use std::time::Duration;
 
 use ringbolt_driver::connection::{Connection, ConnectionConfig};
+use ringbolt_driver::policies::retry::FallthroughRetryPolicy;
 use ringbolt_driver::protocol::request::{EventType, Execute, Request};
 use ringbolt_driver::protocol::response::{
     ErrorCode, Event, Response, SchemaChange, SchemaChangeTarget, SchemaChangeType, StatusChange,
@@ -30,9 +32,12 @@ async fn start(octet: u8, nodes: usize) -> SimCluster {
         .expect("start the cluster")
 }
 
+/// A session that reports every fault as it comes: these tests watch what the sim sends, so
+/// the driver must not retry it away.
 async fn session(cluster: &SimCluster, node: usize) -> Session {
     Session::builder()
         .contact_point(cluster.contact_points()[node])
+        .retry_policy(Arc::new(FallthroughRetryPolicy))
         .request_timeout(Duration::from_secs(10))
         .build()
         .await
@@ -278,6 +283,7 @@ async fn no_response_and_close_connection_as_a_session_sees_them() {
     let cluster = start(82, 1).await;
     let s = Session::builder()
         .contact_point(cluster.contact_points()[0])
+        .retry_policy(Arc::new(FallthroughRetryPolicy))
         .request_timeout(Duration::from_millis(300))
         .build()
         .await
@@ -518,22 +524,27 @@ async fn an_unprepared_fault_on_execute_makes_the_session_prepare_again() {
         .expect("re-prepared and executed");
     let (version,) = r.first_row::<(String,)>().expect("one row");
     assert_eq!(version, "4.0.13");
-    // Twice in a row: the session prepares once, then reports the second UNPREPARED.
-    cluster.inject(
+    // A node that keeps answering UNPREPARED: the session re-prepares a bounded number of
+    // times, then reports it (it never loops forever).
+    let stubborn = cluster.inject(
         FaultRule::new()
             .opcode(Opcode::Execute)
-            .times(2)
             .reply_error(errors::unprepared(prepared.id())),
     );
-    let (error, _) = db_error(s.execute(&prepared, ("local",)).await);
+    let failed = tokio::time::timeout(WAIT, s.execute(&prepared, ("local",)))
+        .await
+        .expect("an answer, not a hang")
+        .expect_err("UNPREPARED every time");
     assert_eq!(
-        error,
-        DbError::Unprepared {
+        failed.db_error(),
+        Some(&DbError::Unprepared {
             id: prepared.id().to_vec()
-        }
+        }),
+        "{failed:?}"
     );
+    assert!(cluster.remove_fault(stubborn));
     s.execute(&prepared, ("local",))
         .await
-        .expect("normal once the rule is spent");
+        .expect("normal once the rule is gone");
     cluster.shutdown().await;
 }
