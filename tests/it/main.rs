@@ -1,4 +1,6 @@
 //! Integration tests: one binary, modules per concern.
+mod core_statements;
+mod core_support;
 mod mapping_compile;
 mod mapping_session;
 mod ui;
