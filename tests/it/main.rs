@@ -1,6 +1,8 @@
 //! Integration tests: one binary, modules per concern.
+mod core_results;
 mod core_statements;
 mod core_support;
+mod core_writes;
 mod mapping_compile;
 mod mapping_session;
 mod ui;
