@@ -1,5 +1,6 @@
 //! Integration tests: one binary, modules per concern.
 mod core_results;
+mod core_security;
 mod core_statements;
 mod core_support;
 mod core_writes;
