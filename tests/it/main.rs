@@ -3,6 +3,7 @@ mod core_results;
 mod core_security;
 mod core_statements;
 mod core_support;
+mod core_types;
 mod core_writes;
 mod mapping_compile;
 mod mapping_session;
