@@ -34,7 +34,7 @@ fn sample() -> Vec<(&'static str, CqlValue)> {
             "de",
             CqlValue::Decimal(BigDecimal::from_str("-12345.6789").unwrap()),
         ),
-        ("dbl", CqlValue::Double(2.718281828459045)),
+        ("dbl", CqlValue::Double(-1234.5678e-9)),
         (
             "du",
             CqlValue::Duration(CqlDuration {
