@@ -17,7 +17,7 @@ pub enum ConnectionError {
     #[error("I/O error on the connection; check that the node is up and reachable")]
     Io(#[source] Arc<std::io::Error>),
     /// TLS could not be set up or the TLS handshake failed.
-    #[error("TLS failure")]
+    #[error("TLS failure: {0}")]
     Tls(#[source] TlsError),
     /// The server sent bytes that do not follow the native protocol.
     #[error("the server sent a message that does not follow the native protocol")]
@@ -86,8 +86,20 @@ pub enum ConnectionError {
 }
 
 impl ConnectionError {
+    /// An I/O failure; one that carries a TLS error (the node refused the session after the
+    /// handshake, as TLS 1.3 nodes do for a missing client certificate) becomes a TLS failure.
     pub(crate) fn io(e: std::io::Error) -> Self {
-        ConnectionError::Io(Arc::new(e))
+        let tls = e
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+            .map(|inner| inner.to_string());
+        match tls {
+            Some(reason) => ConnectionError::Tls(TlsError::Refused {
+                reason,
+                source: Arc::new(e),
+            }),
+            None => ConnectionError::Io(Arc::new(e)),
+        }
     }
 
     pub(crate) fn closed(reason: impl Into<Arc<str>>) -> Self {
@@ -127,4 +139,33 @@ pub enum TlsError {
     /// The TLS handshake failed (certificate not trusted, name mismatch, ...).
     #[error("the TLS handshake failed; check the CA certificate and the server name")]
     Handshake(#[source] Arc<std::io::Error>),
+    /// The TLS session failed after the handshake, typically because the node refused the
+    /// client certificate (or its absence).
+    #[error("the node ended the TLS session ({reason}); if it requires client certificates, configure one signed by a CA it trusts (TlsConfig::client_cert)")]
+    Refused {
+        /// The TLS error, as rustls words it.
+        reason: String,
+        /// The I/O error carrying it.
+        #[source]
+        source: Arc<std::io::Error>,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn io_error_carrying_a_tls_alert_is_a_tls_failure() {
+        let alert = rustls::Error::AlertReceived(rustls::AlertDescription::CertificateRequired);
+        let err = ConnectionError::io(std::io::Error::new(std::io::ErrorKind::InvalidData, alert));
+        assert!(
+            matches!(&err, ConnectionError::Tls(TlsError::Refused { reason, .. }) if reason.contains("CertificateRequired")),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains("client certificate"), "{err}");
+
+        let plain = ConnectionError::io(std::io::Error::from(std::io::ErrorKind::ConnectionReset));
+        assert!(matches!(plain, ConnectionError::Io(_)), "{plain:?}");
+    }
 }

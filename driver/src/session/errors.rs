@@ -32,8 +32,9 @@ pub enum NewSessionError {
         points: Vec<String>,
     },
     /// Every contact point was tried and none accepted a connection; the first failure is the
-    /// source, all are listed in `errors`.
-    #[error("could not connect to any contact point ({} tried)", .errors.len())]
+    /// source (and is shown in the message, so a refused login or TLS handshake is visible
+    /// without walking the source chain), all are listed in `errors`.
+    #[error("could not connect to any contact point ({} tried); first failure: {first}", .errors.len())]
     AllContactPointsFailed {
         /// Each address tried and why it failed.
         errors: Vec<(String, ConnectionError)>,
