@@ -140,14 +140,25 @@ async fn every_endpoint_over_http() {
     let run = start().await;
     let addr = run.addr;
 
-    // Health: the three nodes the driver sees, all up.
-    let health = http(addr, "GET", "/health", None).await;
-    assert_eq!(health.status, 200, "{}", health.body);
-    let h: serde_json::Value = health.json();
-    assert_eq!(h["status"], "ok");
-    let nodes = h["nodes"].as_array().cloned().unwrap_or_default();
-    assert_eq!(nodes.len(), 3, "{}", health.body);
-    assert!(nodes.iter().all(|n| n["state"] == "up"), "{}", health.body);
+    // Health: the three nodes the driver sees, all up once their pools have connected.
+    let deadline = tokio::time::Instant::now() + WAIT;
+    loop {
+        let health = http(addr, "GET", "/health", None).await;
+        assert_eq!(health.status, 200, "{}", health.body);
+        let h: serde_json::Value = health.json();
+        assert_eq!(h["status"], "ok");
+        let nodes = h["nodes"].as_array().cloned().unwrap_or_default();
+        assert_eq!(nodes.len(), 3, "{}", health.body);
+        if nodes.iter().all(|n| n["state"] == "up") {
+            break;
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "nodes not all up: {}",
+            health.body
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 
     // A custom slug, then the same slug again: 409.
     let body = create_body(Some("docs"), "https://example.com/docs", "ada");
