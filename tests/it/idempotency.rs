@@ -656,3 +656,73 @@ async fn connection_with_too_many_orphaned_streams_is_replaced() {
     assert_eq!(session.request_stats().connections_replaced, 1);
     assert_eq!(session.stream_usage().orphaned, 0);
 }
+
+/// Waits (bounded) until the session sees the node at `index` in `state`.
+async fn wait_for_state(
+    session: &Session,
+    cluster: &SimCluster,
+    index: usize,
+    state: ringbolt::cluster::NodeState,
+) {
+    let address = cluster.contact_points()[index];
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while !session
+        .cluster_state()
+        .iter()
+        .any(|node| node.address == address && node.state == state)
+    {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "node {address} never became {state:?}: {:?}",
+            session.cluster_state()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn statements_are_prepared_again_on_a_node_that_comes_back_up() {
+    use ringbolt::cluster::NodeState;
+    // Addresses 127.0.91.x.
+    let cluster = cluster(91).await;
+    let session = session_with(&cluster, Session::builder()).await;
+    session
+        .prepare("SELECT v FROM ks.kv WHERE k = ?")
+        .await
+        .expect("prepare");
+    session
+        .prepare("INSERT INTO ks.kv (k, v) VALUES (?, ?)")
+        .await
+        .expect("prepare");
+    assert_eq!(session.request_stats().reprepared_on_up, 0);
+
+    cluster.stop_node(2).await.expect("stop node 2");
+    wait_for_state(&session, &cluster, 2, NodeState::Down).await;
+    // A tripwire: the next PREPARE that node 2 receives uses it up (and is answered as usual).
+    let tripwire = cluster.inject(
+        FaultRule::new()
+            .on_node(2)
+            .opcode(Opcode::Prepare)
+            .times(1)
+            .delay(Duration::ZERO),
+    );
+    cluster.start_node(2).await.expect("start node 2");
+    wait_for_state(&session, &cluster, 2, NodeState::Up).await;
+
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while session.request_stats().reprepared_on_up < 2 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "statements were not prepared again: {:?}",
+            session.request_stats()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(
+        !cluster.remove_fault(tripwire),
+        "node 2 received no PREPARE after it came back"
+    );
+    // Nothing was answered UNPREPARED on the way.
+    assert_eq!(session.request_stats().reprepared, 0);
+    cluster.shutdown().await;
+}

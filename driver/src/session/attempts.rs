@@ -93,6 +93,8 @@ pub struct RequestStats {
     pub throttled: u64,
     /// Statements re-prepared on a node that answered UNPREPARED.
     pub reprepared: u64,
+    /// Statements prepared again on a node that came back up (before any UNPREPARED).
+    pub reprepared_on_up: u64,
     /// Connections closed because too many of their stream ids were orphaned.
     pub connections_replaced: u64,
 }
@@ -118,6 +120,7 @@ pub(crate) struct Counters {
     pub(crate) ignored: AtomicU64,
     pub(crate) throttled: AtomicU64,
     pub(crate) reprepared: AtomicU64,
+    pub(crate) reprepared_on_up: AtomicU64,
     pub(crate) connections_replaced: AtomicU64,
 }
 
@@ -135,6 +138,7 @@ impl Counters {
             ignored: get(&self.ignored),
             throttled: get(&self.throttled),
             reprepared: get(&self.reprepared),
+            reprepared_on_up: get(&self.reprepared_on_up),
             connections_replaced: get(&self.connections_replaced),
         }
     }

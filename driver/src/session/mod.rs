@@ -141,16 +141,19 @@ impl Session {
     pub(crate) fn from_parts(config: SessionConfig, picker: Arc<dyn NodePicker>) -> Session {
         let keyspace = RwLock::new(config.keyspace.clone());
         let executor = Executor::new(config.execution.clone());
-        Session {
-            inner: Arc::new(SessionInner {
-                config,
-                picker,
-                executor,
-                prepared: PreparedCache::default(),
-                keyspace,
-                metrics: metrics::Metrics::default(),
-            }),
+        let states = picker.subscribe_state();
+        let inner = Arc::new(SessionInner {
+            config,
+            picker,
+            executor,
+            prepared: PreparedCache::default(),
+            keyspace,
+            metrics: metrics::Metrics::default(),
+        });
+        if let Some(states) = states {
+            reprepare::reprepare_on_up(Arc::downgrade(&inner), states);
         }
+        Session { inner }
     }
 
     /// The settings the session was built with.

@@ -60,6 +60,11 @@ pub(crate) trait NodePicker: Send + Sync {
     fn subscribe_state(&self) -> Option<tokio::sync::watch::Receiver<Vec<NodeStatus>>> {
         None
     }
+    /// The open connections to the node at `address` (none known by default).
+    fn node_connections(&self, address: SocketAddr) -> Vec<Connection> {
+        let _ = address;
+        Vec::new()
+    }
     /// Requests in flight per node (none known by default).
     fn in_flight_by_node(&self) -> Vec<(SocketAddr, usize)> {
         Vec::new()
@@ -180,6 +185,13 @@ impl NodePicker for ClusterPicker {
 
     fn in_flight_by_node(&self) -> Vec<(SocketAddr, usize)> {
         self.pools.in_flight_by_node()
+    }
+
+    fn node_connections(&self, address: SocketAddr) -> Vec<Connection> {
+        self.pools
+            .pool(address)
+            .map(|pool| pool.connections())
+            .unwrap_or_default()
     }
 
     fn use_keyspace<'a>(&'a self, keyspace: &'a str) -> BoxFuture<'a, ()> {

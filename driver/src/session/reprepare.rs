@@ -1,11 +1,18 @@
 //! Preparing statements on more nodes: every node of the plan at prepare time, again on a node
 //! that answered UNPREPARED, and every cached statement on a node that came back.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Weak};
 
+use tokio::sync::watch;
+
+use super::attempts::Counters;
 use super::errors::PrepareError;
 use super::plan::Target;
 use super::statement::PreparedInner;
+use super::SessionInner;
+use crate::cluster::{NodeState, NodeStatus};
 use crate::connection::Connection;
 use crate::protocol::frame::ResponseFrame;
 use crate::protocol::request::{Prepare, Request};
@@ -74,4 +81,49 @@ pub(crate) async fn reprepare(
             got: crate::connection::response_name(&other),
         }),
     }
+}
+
+/// Watches node states and prepares every cached statement again on a node that goes from
+/// down to up, so its first requests do not each pay an UNPREPARED round trip (the Java
+/// driver's "re-prepare on up"). The task ends with the session.
+pub(super) fn reprepare_on_up(
+    session: Weak<SessionInner>,
+    mut states: watch::Receiver<Vec<NodeStatus>>,
+) {
+    let state_map = |nodes: &[NodeStatus]| -> HashMap<SocketAddr, NodeState> {
+        nodes
+            .iter()
+            .map(|node| (node.address, node.state))
+            .collect()
+    };
+    let mut last = state_map(&states.borrow_and_update());
+    tokio::spawn(async move {
+        while states.changed().await.is_ok() {
+            let now = state_map(&states.borrow_and_update());
+            let back: Vec<SocketAddr> = now
+                .iter()
+                .filter(|(address, state)| {
+                    **state == NodeState::Up && last.get(*address) == Some(&NodeState::Down)
+                })
+                .map(|(address, _)| *address)
+                .collect();
+            last = now;
+            if back.is_empty() {
+                continue;
+            }
+            let Some(inner) = session.upgrade() else {
+                return;
+            };
+            let statements = inner.prepared.all();
+            for address in back {
+                for connection in inner.picker.node_connections(address) {
+                    let done = reprepare_all(&connection, &statements).await;
+                    for _ in 0..done {
+                        Counters::bump(&inner.executor.counters.reprepared_on_up);
+                    }
+                    tracing::debug!(node = %address, done, total = statements.len(), "prepared again on a node that came back up");
+                }
+            }
+        }
+    });
 }
