@@ -128,24 +128,13 @@ impl ClusterPools {
         self.changes.subscribe()
     }
 
+    /// Publishes `snapshot` with every state recorded so far applied to it. The states lock is
+    /// held until the snapshot is in place, so a state a pool reports meanwhile (for example its
+    /// first connection succeeding before its node was published) is not lost.
     fn publish(&self, snapshot: ClusterSnapshot) {
-        *self
-            .snapshot
-            .write()
-            .unwrap_or_else(PoisonError::into_inner) = Arc::new(snapshot);
-        let statuses = self.node_statuses();
-        self.changes.send_replace(statuses);
-    }
-
-    /// Installs a new topology: keeps known states, opens pools for new nodes, resizes pools
-    /// whose distance changed and closes pools of nodes that left or became ignored.
-    pub(crate) fn apply_topology(self: &Arc<Self>, snapshot: ClusterSnapshot) {
-        if self.closed.load(Ordering::Acquire) {
-            return;
-        }
-        let mut snapshot = snapshot;
         {
             let states = self.states.lock().unwrap_or_else(PoisonError::into_inner);
+            let mut snapshot = snapshot;
             let known: Vec<(usize, NodeState)> = snapshot
                 .nodes()
                 .iter()
@@ -155,6 +144,20 @@ impl ClusterPools {
             for (i, state) in known {
                 snapshot = snapshot.with_state(i, state);
             }
+            *self
+                .snapshot
+                .write()
+                .unwrap_or_else(PoisonError::into_inner) = Arc::new(snapshot);
+        }
+        let statuses = self.node_statuses();
+        self.changes.send_replace(statuses);
+    }
+
+    /// Installs a new topology: keeps known states, opens pools for new nodes, resizes pools
+    /// whose distance changed and closes pools of nodes that left or became ignored.
+    pub(crate) fn apply_topology(self: &Arc<Self>, snapshot: ClusterSnapshot) {
+        if self.closed.load(Ordering::Acquire) {
+            return;
         }
         let mut removed = Vec::new();
         {
@@ -224,40 +227,33 @@ impl ClusterPools {
         })
     }
 
-    /// Records that the node at `address` is up or down (ignored when unchanged or unknown).
+    /// Records that the node at `address` is up or down (ignored when unchanged). A node not
+    /// in the published topology yet keeps the state for when it is published.
     pub(crate) fn set_state(&self, address: SocketAddr, state: NodeState) {
         if self.closed.load(Ordering::Acquire) {
             return;
         }
-        let current = self.snapshot();
-        let Some(index) = current.find_by_address(address) else {
-            return;
-        };
         {
+            // Lock order: states, then snapshot (as in `publish`).
             let mut states = self.states.lock().unwrap_or_else(PoisonError::into_inner);
             if states.get(&address) == Some(&state) {
                 return;
             }
             states.insert(address, state);
+            match state {
+                NodeState::Up => tracing::info!(%address, "node up"),
+                NodeState::Down => tracing::warn!(%address, "node down"),
+                NodeState::Unknown => {}
+            }
+            let mut slot = self
+                .snapshot
+                .write()
+                .unwrap_or_else(PoisonError::into_inner);
+            let Some(index) = slot.find_by_address(address) else {
+                return;
+            };
+            *slot = Arc::new((**slot).clone().with_state(index, state));
         }
-        match state {
-            NodeState::Up => tracing::info!(%address, "node up"),
-            NodeState::Down => tracing::warn!(%address, "node down"),
-            NodeState::Unknown => {}
-        }
-        // Re-read under the write lock so a concurrent topology change is not lost.
-        let mut slot = self
-            .snapshot
-            .write()
-            .unwrap_or_else(PoisonError::into_inner);
-        let base = if Arc::ptr_eq(&slot, &current) {
-            (*current).clone()
-        } else {
-            (**slot).clone()
-        };
-        let index = base.find_by_address(address).unwrap_or(index);
-        *slot = Arc::new(base.with_state(index, state));
-        drop(slot);
         let statuses = self.node_statuses();
         self.changes.send_replace(statuses);
     }

@@ -180,4 +180,21 @@ mod cluster_pools {
         assert_eq!(pools.node_statuses().len(), 2);
         pools.close().await;
     }
+
+    #[tokio::test]
+    async fn a_state_reported_before_its_node_is_published_is_kept() {
+        // A new node's pool can connect (and report Up) before the topology that lists the
+        // node is published; the state must not be lost, or the node stays Unknown for good.
+        let all = vec![node(0, "dc1"), node(1, "dc1")];
+        let pools = pools(vec![all[0].clone()]);
+        pools.set_state(all[1].address, NodeState::Up);
+        assert_eq!(pools.node_statuses().len(), 1);
+        pools.apply_topology(ClusterSnapshot::new(all.clone(), []));
+        assert_eq!(pools.snapshot().state(1), Some(NodeState::Up));
+        assert!(pools
+            .node_statuses()
+            .iter()
+            .any(|n| n.address == all[1].address && n.state == NodeState::Up));
+        pools.close().await;
+    }
 }
