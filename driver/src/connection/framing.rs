@@ -3,7 +3,7 @@
 
 use bytes::{Bytes, BytesMut};
 
-use crate::protocol::frame::FrameDecoder;
+use crate::protocol::frame::{FrameDecoder, HEADER_LENGTH};
 use crate::protocol::segment::{encode_segments, SegmentFrameDecoder, MAX_SEGMENT_PAYLOAD};
 use crate::protocol::{DecodeError, FrameHeader};
 
@@ -67,11 +67,6 @@ impl FrameWriter {
         self.segmented = true;
     }
 
-    /// Bytes gathered so far (before segment wrapping of the last payload).
-    pub(crate) fn pending_len(&self) -> usize {
-        self.out.len() + self.payload.len()
-    }
-
     /// Adds one encoded frame (header and body).
     pub(crate) fn push_frame(&mut self, frame: &[u8]) {
         if !self.segmented {
@@ -93,6 +88,27 @@ impl FrameWriter {
             encode_segments(&self.payload, &mut self.out);
             self.payload.clear();
         }
+    }
+
+    /// The bytes to write for `frames`, whole encoded frames one after the other: `frames`
+    /// itself on a plain connection, the frames wrapped in segments on a v5 one (then the
+    /// writer's buffers hold the result until [`FrameWriter::clear`]).
+    pub(crate) fn frames<'a>(&'a mut self, frames: &'a [u8]) -> &'a [u8] {
+        if !self.segmented {
+            return frames;
+        }
+        let mut rest = frames;
+        while !rest.is_empty() {
+            let length = match rest.get(5..HEADER_LENGTH) {
+                Some(&[a, b, c, d]) => u32::from_be_bytes([a, b, c, d]) as usize,
+                _ => rest.len(),
+            };
+            let end = HEADER_LENGTH.saturating_add(length).min(rest.len());
+            let (frame, tail) = rest.split_at(end);
+            self.push_frame(frame);
+            rest = tail;
+        }
+        self.finish()
     }
 
     /// The bytes to write for everything pushed since the last [`FrameWriter::clear`].
@@ -151,6 +167,52 @@ mod tests {
         }
         assert!(input.is_empty());
         seen
+    }
+
+    /// What the reader gets from the writer's `frames` for all `frames` queued back to back.
+    fn round_trip_batch(frames: &[Vec<u8>], segmented: bool) -> Vec<(i16, usize)> {
+        let mut writer = FrameWriter::new();
+        let mut reader = FrameReader::new(1 << 24);
+        if segmented {
+            writer.use_segments();
+            reader.use_segments();
+        }
+        let batch = frames.concat();
+        let mut input = BytesMut::from(writer.frames(&batch));
+        let mut seen = Vec::new();
+        while let Some((header, body)) = reader.next_frame(&mut input).unwrap() {
+            seen.push((header.stream, body.len()));
+        }
+        assert!(input.is_empty());
+        seen
+    }
+
+    #[test]
+    fn a_batch_of_frames_is_written_as_is_or_split_at_frame_boundaries() {
+        let frames = vec![
+            frame(1, "a"),
+            frame(2, &"x".repeat(300_000)),
+            frame(3, "b"),
+            frame(4, &"y".repeat(MAX_SEGMENT_PAYLOAD - 20)),
+            frame(5, "c"),
+        ];
+        let expected = round_trip(&frames, false);
+        assert_eq!(expected.len(), 5);
+        assert_eq!(round_trip_batch(&frames, false), expected);
+        assert_eq!(round_trip_batch(&frames, true), expected);
+        // The same bytes as frames pushed one by one.
+        let mut one_by_one = FrameWriter::new();
+        one_by_one.use_segments();
+        for f in &frames {
+            one_by_one.push_frame(f);
+        }
+        let mut batched = FrameWriter::new();
+        batched.use_segments();
+        let batch = frames.concat();
+        assert_eq!(batched.frames(&batch), one_by_one.finish());
+        // A plain connection writes the batch itself.
+        let mut plain = FrameWriter::new();
+        assert_eq!(plain.frames(&batch), batch.as_slice());
     }
 
     #[test]

@@ -41,11 +41,12 @@ pub use transport::AsyncStream;
 
 pub(crate) use transport::{tcp_connector, BoxStream, Connector};
 
+use std::borrow::Borrow;
 use std::net::SocketAddr;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
-use tokio::sync::{broadcast, mpsc, watch};
+use tokio::sync::{broadcast, watch};
 
 use crate::protocol::frame::ResponseFrame;
 use crate::protocol::request::{EventType, Query, QueryParameters, Register, Request};
@@ -180,8 +181,7 @@ impl Connection {
             reader.use_segments();
             framer.use_segments();
         }
-        let (queue_tx, queue_rx) = mpsc::unbounded_channel();
-        let shared = Arc::new(Shared::new(version, config.max_streams, queue_tx));
+        let shared = Arc::new(Shared::new(version, config.max_streams));
         let (read, write) = tokio::io::split(stream);
         let (done_tx, done_rx) = watch::channel(false);
         tokio::spawn(tasks::run_reader(
@@ -191,7 +191,7 @@ impl Connection {
             leftover,
             done_tx,
         ));
-        tokio::spawn(tasks::run_writer(shared.clone(), write, framer, queue_rx));
+        tokio::spawn(tasks::run_writer(shared.clone(), write, framer));
         if let Some(interval) = config.heartbeat_interval {
             tokio::spawn(tasks::run_heartbeat(
                 shared.clone(),
@@ -209,19 +209,23 @@ impl Connection {
         }
     }
 
-    /// Sends `request` and waits for its answer (an ERROR answer is `Ok` too: the caller
-    /// interprets it). Dropping the future early orphans the stream id until the answer comes.
-    pub async fn send(&self, request: Request) -> Result<ResponseFrame, ConnectionError> {
-        self.inner.shared.send(request, false).await
+    /// Sends `request` (owned or borrowed: it is encoded, never copied) and waits for its
+    /// answer (an ERROR answer is `Ok` too: the caller interprets it). Dropping the future
+    /// early orphans the stream id until the answer comes.
+    pub async fn send(
+        &self,
+        request: impl Borrow<Request>,
+    ) -> Result<ResponseFrame, ConnectionError> {
+        self.inner.shared.send(request.borrow(), false).await
     }
 
     /// Like [`Connection::send`], optionally asking the server to trace the request.
     pub async fn send_traced(
         &self,
-        request: Request,
+        request: impl Borrow<Request>,
         tracing: bool,
     ) -> Result<ResponseFrame, ConnectionError> {
-        self.inner.shared.send(request, tracing).await
+        self.inner.shared.send(request.borrow(), tracing).await
     }
 
     /// Runs `USE <keyspace>` on this connection.

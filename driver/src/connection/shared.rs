@@ -1,15 +1,20 @@
 //! State shared by a connection's handle and its tasks, and the request path: allocate a stream,
-//! encode, queue for the writer, await the answer routed back by the reader.
+//! encode straight into the connection's outgoing buffer, wake the writer, await the answer
+//! routed back by the reader.
+//!
+//! The outgoing buffer is double-buffered with the writer: requests append their frames to
+//! `outbox` while the writer writes the previous batch from its own buffer, then the two swap.
+//! Sending a request allocates nothing but its answer's channel.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, PoisonError};
 
-use tokio::sync::{broadcast, mpsc, oneshot, watch};
+use tokio::sync::{broadcast, oneshot, watch, Notify};
 use tokio::time::Instant;
 
 use super::error::ConnectionError;
 use super::stream_ids::{StreamTable, StreamTicket};
-use crate::protocol::frame::{encode_request, RequestFrame, ResponseFrame};
+use crate::protocol::frame::{encode_request_parts, RequestEnvelope, ResponseFrame};
 use crate::protocol::request::Request;
 use crate::protocol::response::Event;
 use crate::protocol::ProtocolVersion;
@@ -46,7 +51,10 @@ impl Activity {
 pub(crate) struct Shared {
     pub(crate) version: ProtocolVersion,
     streams: Mutex<StreamTable<Waiter>>,
-    writer: mpsc::UnboundedSender<Vec<u8>>,
+    /// Encoded frames waiting for the writer.
+    outbox: Mutex<Vec<u8>>,
+    /// Woken when `outbox` stops being empty.
+    pub(crate) writer_wake: Notify,
     pub(crate) events: broadcast::Sender<Event>,
     closed: Mutex<Option<ConnectionError>>,
     shutdown: watch::Sender<bool>,
@@ -56,17 +64,14 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
-    pub(crate) fn new(
-        version: ProtocolVersion,
-        max_streams: usize,
-        writer: mpsc::UnboundedSender<Vec<u8>>,
-    ) -> Self {
+    pub(crate) fn new(version: ProtocolVersion, max_streams: usize) -> Self {
         let (events, _) = broadcast::channel(256);
         let (shutdown, _) = watch::channel(false);
         Shared {
             version,
             streams: Mutex::new(StreamTable::new(max_streams)),
-            writer,
+            outbox: Mutex::new(Vec::new()),
+            writer_wake: Notify::new(),
             events,
             closed: Mutex::new(None),
             shutdown,
@@ -78,6 +83,13 @@ impl Shared {
     pub(crate) fn streams(&self) -> MutexGuard<'_, StreamTable<Waiter>> {
         // The table stays consistent even if a holder panicked: every update is one statement.
         self.streams.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Swaps the frames waiting in the outbox with `batch` (which must be empty): the writer
+    /// takes everything queued so far and leaves its emptied buffer for the next requests.
+    pub(crate) fn take_outbox(&self, batch: &mut Vec<u8>) {
+        let mut outbox = self.outbox.lock().unwrap_or_else(PoisonError::into_inner);
+        std::mem::swap(&mut *outbox, batch);
     }
 
     /// A receiver that sees `true` once the connection is closing.
@@ -124,7 +136,7 @@ impl Shared {
     /// finishes orphans the stream id; it is freed when the late answer arrives.
     pub(crate) async fn send(
         &self,
-        request: Request,
+        request: &Request,
         tracing: bool,
     ) -> Result<ResponseFrame, ConnectionError> {
         if let Some(reason) = self.closed_reason() {
@@ -144,20 +156,24 @@ impl Shared {
             ticket,
             answered: false,
         };
-        let frame = RequestFrame {
+        let envelope = RequestEnvelope {
             stream: ticket.id,
             tracing,
             custom_payload: None,
-            request,
         };
-        let mut bytes = Vec::new();
-        if let Err(e) = encode_request(self.version, &frame, &mut bytes) {
-            in_flight.release();
-            return Err(ConnectionError::Encode(e));
-        }
-        if self.writer.send(bytes).is_err() {
-            in_flight.release();
-            return Err(self.closed_error());
+        let encoded = {
+            let mut outbox = self.outbox.lock().unwrap_or_else(PoisonError::into_inner);
+            let was_empty = outbox.is_empty();
+            encode_request_parts(self.version, envelope, request, &mut outbox).map(|()| was_empty)
+        };
+        match encoded {
+            // The writer is woken once per batch; later frames join the batch.
+            Ok(true) => self.writer_wake.notify_one(),
+            Ok(false) => {}
+            Err(e) => {
+                in_flight.release();
+                return Err(ConnectionError::Encode(e));
+            }
         }
         let answer = rx.await;
         in_flight.answered = true;

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use bytes::BytesMut;
 use tokio::io::{AsyncReadExt, AsyncWriteExt, ReadHalf, WriteHalf};
-use tokio::sync::{mpsc, watch};
+use tokio::sync::watch;
 
 use super::error::ConnectionError;
 use super::framing::{FrameReader, FrameWriter};
@@ -18,8 +18,8 @@ use crate::protocol::frame::decode_response;
 use crate::protocol::request::{Options, Request};
 use crate::protocol::response::Response;
 
-/// Stop gathering frames into one write once this many bytes are pending.
-const MAX_WRITE_BATCH: usize = 1 << 20;
+/// The writer's buffer keeps at most this much capacity after a large write.
+const KEEP_WRITE_BUFFER: usize = 1 << 20;
 
 /// Reads frames until the socket ends or the connection closes, then fails all waiters.
 pub(crate) async fn run_reader(
@@ -86,31 +86,27 @@ fn dispatch(
     }
 }
 
-/// Writes queued frames, as many per write call as are queued, until the connection closes.
+/// Writes the frames requests queue in the outbox, everything queued so far in one write call,
+/// until the connection closes.
 pub(crate) async fn run_writer(
     shared: Arc<Shared>,
     mut write: WriteHalf<BoxStream>,
     mut framer: FrameWriter,
-    mut queue: mpsc::UnboundedReceiver<Vec<u8>>,
 ) {
     let mut shutdown = shared.shutdown_signal();
+    let mut batch = Vec::new();
     loop {
-        let first = tokio::select! {
-            frame = queue.recv() => match frame {
-                Some(frame) => frame,
-                None => break,
-            },
+        tokio::select! {
+            () = shared.writer_wake.notified() => {}
             _ = shutdown.wait_for(|closing| *closing) => break,
-        };
-        framer.push_frame(&first);
-        while framer.pending_len() < MAX_WRITE_BATCH {
-            match queue.try_recv() {
-                Ok(frame) => framer.push_frame(&frame),
-                Err(_) => break,
-            }
+        }
+        shared.take_outbox(&mut batch);
+        if batch.is_empty() {
+            // A wake-up left over from frames an earlier batch already took.
+            continue;
         }
         let written = async {
-            write.write_all(framer.finish()).await?;
+            write.write_all(framer.frames(&batch)).await?;
             write.flush().await
         }
         .await;
@@ -121,6 +117,10 @@ pub(crate) async fn run_writer(
         shared.write_calls.fetch_add(1, Ordering::Relaxed);
         shared.activity.touch();
         framer.clear();
+        batch.clear();
+        if batch.capacity() > KEEP_WRITE_BUFFER {
+            batch.shrink_to(KEEP_WRITE_BUFFER);
+        }
     }
     let _ = write.shutdown().await;
 }
@@ -138,7 +138,7 @@ pub(crate) async fn run_heartbeat(shared: Arc<Shared>, interval: Duration, timeo
             }
         }
         let beat =
-            tokio::time::timeout(timeout, shared.send(Request::Options(Options), false)).await;
+            tokio::time::timeout(timeout, shared.send(&Request::Options(Options), false)).await;
         match beat {
             Ok(Ok(_)) => shared.activity.touch(),
             Ok(Err(e)) => {

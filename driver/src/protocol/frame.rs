@@ -261,26 +261,65 @@ pub fn encode_request(
     frame: &RequestFrame,
     out: &mut Vec<u8>,
 ) -> Result<(), EncodeError> {
+    let envelope = RequestEnvelope {
+        stream: frame.stream,
+        tracing: frame.tracing,
+        custom_payload: frame.custom_payload.as_deref(),
+    };
+    encode_request_parts(v, envelope, &frame.request, out)
+}
+
+/// The envelope fields of a request frame, borrowed: what [`encode_request_parts`] writes
+/// around a request it does not own.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RequestEnvelope<'a> {
+    /// The stream id.
+    pub stream: i16,
+    /// Whether tracing is requested.
+    pub tracing: bool,
+    /// A custom payload for a custom query handler.
+    pub custom_payload: Option<&'a [(String, Vec<u8>)]>,
+}
+
+/// Like [`encode_request`], for a request borrowed from elsewhere (so a request sent several
+/// times is never copied). On error `out` is left as it was.
+///
+/// ```
+/// use ringbolt_driver::protocol::frame::{encode_request_parts, RequestEnvelope};
+/// use ringbolt_driver::protocol::request::{Options, Request};
+/// use ringbolt_driver::protocol::ProtocolVersion;
+///
+/// let mut out = Vec::new();
+/// let envelope = RequestEnvelope { stream: 3, ..RequestEnvelope::default() };
+/// encode_request_parts(ProtocolVersion::V4, envelope, &Request::Options(Options), &mut out).unwrap();
+/// assert_eq!(out, [0x04, 0x00, 0x00, 0x03, 0x05, 0, 0, 0, 0]);
+/// ```
+pub fn encode_request_parts(
+    v: ProtocolVersion,
+    envelope: RequestEnvelope<'_>,
+    request: &Request,
+    out: &mut Vec<u8>,
+) -> Result<(), EncodeError> {
     let mut flags = 0u8;
-    if frame.tracing {
+    if envelope.tracing {
         flags |= FrameFlags::TRACING;
     }
-    if frame.custom_payload.is_some() {
+    if envelope.custom_payload.is_some() {
         flags |= FrameFlags::CUSTOM_PAYLOAD;
     }
     let header = FrameHeader {
         version: v.as_u8(),
         is_response: false,
         flags: FrameFlags(flags),
-        stream: frame.stream,
-        opcode: frame.request.opcode(),
+        stream: envelope.stream,
+        opcode: request.opcode(),
         length: 0,
     };
     with_header(out, header, |out| {
-        if let Some(payload) = &frame.custom_payload {
+        if let Some(payload) = envelope.custom_payload {
             write_bytes_map(out, payload)?;
         }
-        frame.request.encode_body(v, out)
+        request.encode_body(v, out)
     })
 }
 
