@@ -485,8 +485,8 @@ async fn errors_carry_cassandras_codes_messages_and_fields() {
     let unknown = vec![0xAB; 16];
     let answer = conn
         .send(Request::Execute(Execute {
-            id: unknown.clone(),
-            result_metadata_id: Some(vec![0; 16]),
+            id: unknown.clone().into(),
+            result_metadata_id: Some(vec![0; 16].into()),
             params: Default::default(),
         }))
         .await

@@ -125,8 +125,8 @@ fn sample_requests() -> Vec<Request> {
             keyspace: None,
         }),
         Request::Execute(Execute {
-            id: vec![1, 2],
-            result_metadata_id: Some(vec![3]),
+            id: vec![1, 2].into(),
+            result_metadata_id: Some(vec![3].into()),
             params,
         }),
         Request::Batch(Batch {
@@ -137,7 +137,7 @@ fn sample_requests() -> Vec<Request> {
                     values,
                 },
                 BatchStatement::Prepared {
-                    id: vec![7],
+                    id: vec![7].into(),
                     values: SerializedValues::default(),
                 },
             ],

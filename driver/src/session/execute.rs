@@ -30,7 +30,7 @@ use tokio::time::Instant;
 
 use super::attempts::{Counters, ExecutionOptions};
 use super::errors::QueryError;
-use super::plan::{NodePicker, RoutingInfo, Target};
+use super::plan::{NodePicker, Plan, RoutingInfo, Target};
 use super::reprepare::{prepare_on_all, reprepare};
 use super::statement::PreparedInner;
 use super::throttle::Throttle;
@@ -48,12 +48,12 @@ const REPLAN_POLL: Duration = Duration::from_millis(20);
 
 /// A request ready to run, with what the loop needs to act on failures.
 pub(crate) struct RequestSpec<'a> {
-    pub(crate) request: Request,
+    pub(crate) request: &'a Request,
     pub(crate) tracing: bool,
     pub(crate) routing: RoutingInfo<'a>,
     pub(crate) timeout: Duration,
     /// Prepared statements the request uses, to re-prepare when a node forgot them.
-    pub(crate) prepared: Vec<Arc<PreparedInner>>,
+    pub(crate) prepared: &'a [Arc<PreparedInner>],
     /// The statement's own retry policy, overriding the session's.
     pub(crate) retry_policy: Option<Arc<dyn RetryPolicy>>,
 }
@@ -120,13 +120,14 @@ impl AttemptError {
     }
 }
 
-/// Runs `spec` within its deadline. Returns the first non-error answer.
+/// Runs `spec` until `deadline` (its start plus its timeout). Returns the first non-error
+/// answer.
 pub(crate) async fn run(
     picker: &dyn NodePicker,
     executor: &Executor,
     spec: &RequestSpec<'_>,
+    deadline: Instant,
 ) -> Result<ResponseFrame, QueryError> {
-    let deadline = Instant::now() + spec.timeout;
     let timed_out = |_| QueryError::Timeout(spec.timeout);
     let _slot = match &executor.throttle {
         Some(throttle) => {
@@ -143,12 +144,11 @@ pub(crate) async fn run(
     let (frame, node) = tokio::time::timeout_at(deadline, run_plan(picker, executor, spec))
         .await
         .map_err(timed_out)??;
-    if let Request::Prepare(prepare) = &spec.request {
+    if let Request::Prepare(prepare) = spec.request {
         // Prepare on every other node of the plan too, so executions routed there do not
         // start with UNPREPARED. Best effort, within what is left of the deadline.
         let others: Vec<Target> = picker
             .plan(&spec.routing)
-            .into_iter()
             .filter(|t| t.node.is_some() && t.node != node)
             .collect();
         let _ = tokio::time::timeout_at(deadline, prepare_on_all(&others, prepare)).await;
@@ -165,11 +165,34 @@ enum ExecutionEnd {
 }
 
 /// The plan, shared by the executions of one request.
-struct PlanCursor {
-    targets: Vec<Target>,
-    next: usize,
+struct PlanCursor<'p> {
+    plan: Plan<'p>,
+    /// The next target, taken from the plan ahead of time.
+    peeked: Option<Target>,
+    /// Targets handed out so far.
+    taken: usize,
     /// Whether the extra pass of a single-node plan was taken.
     second_pass: bool,
+}
+
+impl PlanCursor<'_> {
+    fn next(&mut self) -> Option<Target> {
+        let next = self.peeked.take().or_else(|| self.plan.next());
+        self.taken += usize::from(next.is_some());
+        next
+    }
+
+    fn has_next(&mut self) -> bool {
+        if self.peeked.is_none() {
+            self.peeked = self.plan.next();
+        }
+        self.peeked.is_some()
+    }
+
+    /// Whether the plan held a single target, all used, and its extra pass is still to take.
+    fn second_pass_due(&mut self) -> bool {
+        self.taken == 1 && !self.second_pass && !self.has_next()
+    }
 }
 
 /// State shared by the executions of one request.
@@ -178,7 +201,7 @@ struct Run<'a> {
     executor: &'a Executor,
     spec: &'a RequestSpec<'a>,
     policy: &'a dyn RetryPolicy,
-    plan: Mutex<PlanCursor>,
+    plan: Mutex<PlanCursor<'a>>,
     /// Retries made so far (all executions), as the policy's `attempt`.
     retries: AtomicU32,
     /// Every failed attempt that led to a retry, in order.
@@ -187,27 +210,24 @@ struct Run<'a> {
 
 impl Run<'_> {
     fn has_next(&self) -> bool {
-        let plan = self.plan.lock().unwrap_or_else(PoisonError::into_inner);
-        plan.next < plan.targets.len() || (plan.targets.len() == 1 && !plan.second_pass)
+        let mut plan = self.plan.lock().unwrap_or_else(PoisonError::into_inner);
+        plan.has_next() || plan.second_pass_due()
     }
 
     async fn next_target(&self) -> Option<Target> {
         {
             let mut plan = self.plan.lock().unwrap_or_else(PoisonError::into_inner);
-            if let Some(target) = plan.targets.get(plan.next).cloned() {
-                plan.next += 1;
+            if let Some(target) = plan.next() {
                 return Some(target);
             }
-            if plan.targets.len() != 1 || plan.second_pass {
+            if !plan.second_pass_due() {
                 return None;
             }
             plan.second_pass = true;
         }
         // A single-node plan: one more pass on a fresh plan, waiting briefly for the pool to
         // reopen a connection that dropped.
-        wait_for_plan(self.picker, &self.spec.routing)
-            .await
-            .and_then(|plan| plan.into_iter().next())
+        wait_for_target(self.picker, &self.spec.routing).await
     }
 
     fn record(&self, node: Option<SocketAddr>, error: QueryError) {
@@ -219,13 +239,18 @@ impl Run<'_> {
 
     /// One execution: attempts on targets taken from the shared plan until an answer, a final
     /// error, or no target left.
-    async fn execution(&self) -> ExecutionEnd {
-        let Some(mut target) = self.next_target().await else {
+    /// The first attempt goes to `first` when given, else to the plan's next target.
+    async fn execution(&self, first: Option<Target>) -> ExecutionEnd {
+        let first = match first {
+            Some(target) => Some(target),
+            None => self.next_target().await,
+        };
+        let Some(mut target) = first else {
             return ExecutionEnd::Exhausted;
         };
         let idempotent = self.spec.idempotent();
         let counters = &self.executor.counters;
-        let mut request = Cow::Borrowed(&self.spec.request);
+        let mut request = Cow::Borrowed(self.spec.request);
         let mut reprepared = false;
         loop {
             let error = match self.attempt(&target, &request).await {
@@ -237,7 +262,7 @@ impl Run<'_> {
                 ..
             }) = &error
             {
-                let statement = self.spec.prepared.iter().find(|p| &p.id == id);
+                let statement = self.spec.prepared.iter().find(|p| p.id == id);
                 if let (false, Some(statement)) = (reprepared, statement) {
                     if let Err(e) = reprepare(&target.connection, statement).await {
                         return ExecutionEnd::Done(Err(QueryError::Prepare(Box::new(e))));
@@ -283,7 +308,7 @@ impl Run<'_> {
             self.retries.fetch_add(1, Ordering::Relaxed);
             Counters::bump(&counters.retries);
             if let Some(consistency) = consistency {
-                request = Cow::Owned(with_consistency(&self.spec.request, consistency));
+                request = Cow::Owned(with_consistency(self.spec.request, consistency));
             }
         }
     }
@@ -304,7 +329,7 @@ impl Run<'_> {
                 reason: "too many orphaned stream ids; the connection is being replaced".into(),
             }));
         }
-        let send = connection.send_traced(request.clone(), self.spec.tracing);
+        let send = connection.send_traced(request, self.spec.tracing);
         let sent = match self.executor.options.attempt_timeout {
             Some(limit) => match tokio::time::timeout(limit, send).await {
                 Ok(sent) => sent,
@@ -350,11 +375,11 @@ async fn run_plan(
     executor: &Executor,
     spec: &RequestSpec<'_>,
 ) -> Result<(ResponseFrame, Option<SocketAddr>), QueryError> {
+    let mut plan = picker.plan(&spec.routing);
     // No node to try at all: fail fast (the pool is reconnecting in the background).
-    let targets = picker.plan(&spec.routing);
-    if targets.is_empty() {
+    let Some(first) = plan.next() else {
         return Err(QueryError::NoConnection);
-    }
+    };
     let run = Run {
         picker,
         executor,
@@ -364,8 +389,9 @@ async fn run_plan(
             .as_deref()
             .unwrap_or(&*executor.options.retry_policy),
         plan: Mutex::new(PlanCursor {
-            targets,
-            next: 0,
+            plan,
+            peeked: None,
+            taken: 1,
             second_pass: false,
         }),
         retries: AtomicU32::new(0),
@@ -379,10 +405,17 @@ async fn run_plan(
             .flatten()
             .map(|delay| Instant::now() + delay)
     };
+    let mut next = next_start(1);
+    if next.is_none() {
+        // One execution only: run it in place (no set of executions to poll).
+        return match run.execution(Some(first)).await {
+            ExecutionEnd::Done(answer) => answer,
+            ExecutionEnd::Exhausted => Err(run.all_nodes_failed()),
+        };
+    }
     let mut executions = FuturesUnordered::new();
-    executions.push(run.execution());
+    executions.push(run.execution(Some(first)));
     let mut started = 1u32;
-    let mut next = next_start(started);
     let mut last_error = None;
     while !executions.is_empty() {
         let timer = async move {
@@ -403,29 +436,35 @@ async fn run_plan(
                     started = started.saturating_add(1);
                     Counters::bump(&executor.counters.speculative_executions);
                     tracing::debug!(started, "starting a speculative execution");
-                    executions.push(run.execution());
+                    executions.push(run.execution(None));
                     next = next_start(started);
                 }
             }
         }
     }
     drop(executions);
-    if let Some(error) = last_error {
-        return Err(error);
+    match last_error {
+        Some(error) => Err(error),
+        None => Err(run.all_nodes_failed()),
     }
-    let attempts =
-        std::mem::take(&mut *run.attempts.lock().unwrap_or_else(PoisonError::into_inner));
-    Err(QueryError::AllNodesFailed { attempts })
 }
 
-/// The picker's plan; when it is empty (a node's connections just dropped and its pool is
-/// reopening them), asks again for up to [`REPLAN_WAIT`]. `None`: still empty.
-async fn wait_for_plan(picker: &dyn NodePicker, routing: &RoutingInfo<'_>) -> Option<Vec<Target>> {
+impl Run<'_> {
+    /// The error when no execution got an answer: every failed attempt, in order.
+    fn all_nodes_failed(&self) -> QueryError {
+        let attempts =
+            std::mem::take(&mut *self.attempts.lock().unwrap_or_else(PoisonError::into_inner));
+        QueryError::AllNodesFailed { attempts }
+    }
+}
+
+/// The picker's first target; when there is none (a node's connections just dropped and its
+/// pool is reopening them), asks again for up to [`REPLAN_WAIT`]. `None`: still none.
+async fn wait_for_target(picker: &dyn NodePicker, routing: &RoutingInfo<'_>) -> Option<Target> {
     let give_up = Instant::now() + REPLAN_WAIT;
     loop {
-        let plan = picker.plan(routing);
-        if !plan.is_empty() {
-            return Some(plan);
+        if let Some(target) = picker.plan(routing).next() {
+            return Some(target);
         }
         if Instant::now() >= give_up {
             return None;

@@ -8,7 +8,7 @@ use std::time::Duration;
 use futures::future::BoxFuture;
 
 use super::attempts::ExecutionOptions;
-use super::plan::{NodePicker, RoutingInfo, Target};
+use super::plan::{NodePicker, Plan, RoutingInfo, Target};
 use super::*;
 use crate::connection::fake_peer::{fake_cluster, Action, PeerConfig};
 use crate::connection::ConnectionConfig;
@@ -23,8 +23,8 @@ use crate::protocol::Consistency;
 struct ListPicker(Vec<Target>);
 
 impl NodePicker for ListPicker {
-    fn plan(&self, _: &RoutingInfo<'_>) -> Vec<Target> {
-        self.0.clone()
+    fn plan(&self, _: &RoutingInfo<'_>) -> Plan<'_> {
+        Plan::List(self.0.clone().into_iter())
     }
     fn close(&self) -> BoxFuture<'_, ()> {
         Box::pin(async {

@@ -140,7 +140,9 @@ impl Session {
             ),
             None => (None, session_keyspace.as_deref()),
         };
-        let frame = self.run(request, options, keyspace, key, prepared).await?;
+        let frame = self
+            .run(&request, options, keyspace, key, &prepared)
+            .await?;
         self.to_result(frame, None, "BATCH")
     }
 
@@ -203,7 +205,7 @@ impl Session {
         });
         let keyspace = self.keyspace();
         let frame = self
-            .run(request, options, keyspace.as_deref(), None, Vec::new())
+            .run(&request, options, keyspace.as_deref(), None, &[])
             .await?;
         let result = self.to_result(frame, None, "QUERY")?;
         if let Some(keyspace) = result.set_keyspace() {
@@ -224,20 +226,24 @@ impl Session {
         let cached = inner.result_metadata();
         // The server may skip the result columns only when it can tell us they changed (v5).
         let skip_metadata = cached.id.is_some() && !cached.columns.is_empty();
-        let routing_key = prepared.routing_key(&values);
         let options = &prepared.options;
         let request = Request::Execute(Execute {
             id: inner.id.clone(),
             result_metadata_id: cached.id.clone(),
             params: self.parameters(options, values, paging, skip_metadata),
         });
+        // Borrowed from the request's values (a one-column key is not copied).
+        let routing_key = match &request {
+            Request::Execute(execute) => prepared.routing_key_ref(&execute.params.values),
+            _ => None,
+        };
         let frame = self
             .run(
-                request,
+                &request,
                 options,
                 routing_keyspace(inner),
                 routing_key.as_deref(),
-                vec![inner.clone()],
+                std::slice::from_ref(inner),
             )
             .await?;
         if let Response::Result(ResultBody::Rows(rows)) = &frame.response {
@@ -265,7 +271,7 @@ impl Session {
             keyspace: None,
         });
         let frame = self
-            .run(request, options, keyspace.as_deref(), None, Vec::new())
+            .run(&request, options, keyspace.as_deref(), None, &[])
             .await?;
         match frame.response {
             Response::Result(ResultBody::Prepared(result)) => {
@@ -317,11 +323,11 @@ impl Session {
 
     async fn run(
         &self,
-        request: Request,
+        request: &Request,
         options: &StatementOptions,
         keyspace: Option<&str>,
         routing_key: Option<&[u8]>,
-        prepared: Vec<Arc<PreparedInner>>,
+        prepared: &[Arc<PreparedInner>],
     ) -> Result<ResponseFrame, QueryError> {
         let spec = RequestSpec {
             request,
@@ -341,6 +347,7 @@ impl Session {
             retry_policy: options.retry_policy.as_ref().map(|p| p.0.clone()),
         };
         let started = tokio::time::Instant::now();
+        let deadline = started + spec.timeout;
         let span = tracing::debug_span!(
             "request",
             keyspace = ?spec.routing.keyspace,
@@ -348,7 +355,7 @@ impl Session {
             routed = spec.routing.routing_key.is_some(),
         );
         let result = tracing::Instrument::instrument(
-            run(&*self.inner.picker, &self.inner.executor, &spec),
+            run(&*self.inner.picker, &self.inner.executor, &spec, deadline),
             span,
         )
         .await;

@@ -13,9 +13,9 @@ use std::sync::Arc;
 use futures::future::BoxFuture;
 
 use crate::cluster::control::ControlHandle;
-use crate::cluster::{murmur3_token, NodeStatus, Token};
+use crate::cluster::{murmur3_token, ClusterSnapshot, NodeStatus, Token};
 use crate::connection::Connection;
-use crate::policies::load_balancing::RoutingInfo as PolicyRouting;
+use crate::policies::load_balancing::{QueryPlan, RoutingInfo as PolicyRouting};
 use crate::pool::cluster::ClusterPools;
 use crate::pool::NodePool;
 use crate::protocol::{Consistency, SerialConsistency};
@@ -44,10 +44,59 @@ pub(crate) struct Target {
     pub(crate) node: Option<SocketAddr>,
 }
 
+/// The targets to try for one request, best first, as an iterator. A cluster plan holds node
+/// indexes only and picks each node's connection when the loop gets to it (the least busy
+/// connection at that moment, nodes without a usable one skipped), so making a plan
+/// allocates nothing.
+pub(crate) enum Plan<'p> {
+    /// At most one target, chosen up front.
+    Single(Option<Target>),
+    /// Targets chosen up front (test pickers).
+    #[cfg(test)]
+    List(std::vec::IntoIter<Target>),
+    /// Nodes of a cluster snapshot, in the load-balancing policy's order.
+    Nodes {
+        pools: &'p ClusterPools,
+        snapshot: Arc<ClusterSnapshot>,
+        nodes: QueryPlan,
+        next: usize,
+    },
+}
+
+impl Iterator for Plan<'_> {
+    type Item = Target;
+
+    fn next(&mut self) -> Option<Target> {
+        match self {
+            Plan::Single(target) => target.take(),
+            #[cfg(test)]
+            Plan::List(targets) => targets.next(),
+            Plan::Nodes {
+                pools,
+                snapshot,
+                nodes,
+                next,
+            } => loop {
+                let index = *nodes.as_slice().get(*next)?;
+                *next += 1;
+                let Some(address) = snapshot.node(index).map(|n| n.address) else {
+                    continue;
+                };
+                if let Some(connection) = pools.pool(address).and_then(|pool| pool.pick()) {
+                    return Some(Target {
+                        connection,
+                        node: Some(address),
+                    });
+                }
+            },
+        }
+    }
+}
+
 /// Chooses connections for requests.
 pub(crate) trait NodePicker: Send + Sync {
     /// The targets to try for one request, best first.
-    fn plan(&self, routing: &RoutingInfo<'_>) -> Vec<Target>;
+    fn plan(&self, routing: &RoutingInfo<'_>) -> Plan<'_>;
     /// Closes every connection and stops reconnecting.
     fn close(&self) -> BoxFuture<'_, ()>;
     /// The protocol version the open connections negotiated, if any is open.
@@ -94,15 +143,11 @@ impl NodePicker for SingleNode {
             .map(Connection::protocol_version)
     }
 
-    fn plan(&self, _routing: &RoutingInfo<'_>) -> Vec<Target> {
-        self.pool
-            .pick()
-            .map(|connection| Target {
-                node: connection.address(),
-                connection,
-            })
-            .into_iter()
-            .collect()
+    fn plan(&self, _routing: &RoutingInfo<'_>) -> Plan<'_> {
+        Plan::Single(self.pool.pick().map(|connection| Target {
+            node: connection.address(),
+            connection,
+        }))
     }
 
     fn use_keyspace<'a>(&'a self, keyspace: &'a str) -> BoxFuture<'a, ()> {
@@ -131,17 +176,17 @@ impl ClusterPicker {
 }
 
 impl NodePicker for ClusterPicker {
-    fn plan(&self, routing: &RoutingInfo<'_>) -> Vec<Target> {
+    fn plan(&self, routing: &RoutingInfo<'_>) -> Plan<'_> {
         let snapshot = self.pools.snapshot();
-        let in_flight = self.pools.in_flight(&snapshot);
         let token = routing.routing_key.map(|key| Token(murmur3_token(key)));
         let target_node = routing
             .target_node
             .and_then(|address| snapshot.find_by_address(address));
         if routing.target_node.is_some() && target_node.is_none() {
             // The caller asked for a node the session does not know: nothing to try.
-            return Vec::new();
+            return Plan::Single(None);
         }
+        let in_flight = self.pools.in_flight(&snapshot);
         let request = PolicyRouting {
             keyspace: routing.keyspace,
             token,
@@ -150,20 +195,14 @@ impl NodePicker for ClusterPicker {
             target_node,
             in_flight: &in_flight,
         };
-        let plan = self.pools.policy().plan(&request, &snapshot);
-        let targets: Vec<Target> = plan
-            .into_iter()
-            .filter_map(|i| {
-                let address = snapshot.node(i)?.address;
-                let connection = self.pools.pool(address)?.pick()?;
-                Some(Target {
-                    connection,
-                    node: Some(address),
-                })
-            })
-            .collect();
-        tracing::trace!(?token, keyspace = ?routing.keyspace, targets = targets.len(), "query plan");
-        targets
+        let nodes = self.pools.policy().plan(&request, &snapshot);
+        tracing::trace!(?token, keyspace = ?routing.keyspace, nodes = nodes.len(), "query plan");
+        Plan::Nodes {
+            pools: &self.pools,
+            snapshot,
+            nodes,
+            next: 0,
+        }
     }
 
     fn close(&self) -> BoxFuture<'_, ()> {

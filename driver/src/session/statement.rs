@@ -1,5 +1,7 @@
 //! Statements: [`SimpleStatement`] (CQL text), [`PreparedStatement`] and the options they share.
 
+use std::borrow::Cow;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Duration;
 
@@ -220,32 +222,38 @@ statement_options!(SimpleStatement);
 /// The result columns a prepared statement returns, with the v5 id that names them.
 #[derive(Debug, Clone)]
 pub(crate) struct ResultMetadata {
-    pub(crate) id: Option<Vec<u8>>,
+    pub(crate) id: Option<Bytes>,
     pub(crate) columns: Arc<[ColumnSpec]>,
 }
 
 #[derive(Debug)]
 pub(crate) struct PreparedInner {
-    pub(crate) id: Vec<u8>,
+    pub(crate) id: Bytes,
     pub(crate) text: String,
     pub(crate) keyspace: Option<String>,
     pub(crate) bind_markers: Vec<ColumnSpec>,
     pub(crate) pk_indexes: Vec<u16>,
     pub(crate) result: RwLock<ResultMetadata>,
+    /// The largest serialized values seen so far (capped), to size the next ones at once.
+    values_size: AtomicUsize,
 }
+
+/// Serialized values larger than this do not grow the size hint further.
+const MAX_VALUES_SIZE_HINT: usize = 64 * 1024;
 
 impl PreparedInner {
     pub(crate) fn new(text: String, keyspace: Option<String>, prepared: PreparedResult) -> Self {
         PreparedInner {
-            id: prepared.id,
+            id: prepared.id.into(),
             text,
             keyspace,
             bind_markers: prepared.metadata.columns,
             pk_indexes: prepared.metadata.pk_indexes,
             result: RwLock::new(ResultMetadata {
-                id: prepared.result_metadata_id,
+                id: prepared.result_metadata_id.map(Bytes::from),
                 columns: prepared.result_metadata.columns.into(),
             }),
+            values_size: AtomicUsize::new(0),
         }
     }
 
@@ -259,7 +267,7 @@ impl PreparedInner {
     /// v5 Metadata_changed: the server's result columns changed.
     pub(crate) fn update_result_metadata(&self, id: Vec<u8>, columns: Arc<[ColumnSpec]>) {
         let mut result = self.result.write().unwrap_or_else(PoisonError::into_inner);
-        result.id = Some(id);
+        result.id = Some(Bytes::from(id));
         result.columns = columns;
     }
 }
@@ -312,32 +320,37 @@ impl PreparedStatement {
     /// component as `[unsigned short length][bytes][0]`. `None` when the statement binds no
     /// partition key, the values are named, or a key value is null or unset.
     pub fn routing_key(&self, values: &SerializedValues) -> Option<Vec<u8>> {
+        self.routing_key_ref(values).map(Cow::into_owned)
+    }
+
+    /// [`PreparedStatement::routing_key`], borrowing the value itself for a one-column key
+    /// (nothing allocated).
+    pub(crate) fn routing_key_ref<'v>(
+        &self,
+        values: &'v SerializedValues,
+    ) -> Option<Cow<'v, [u8]>> {
         let indexes = &self.inner.pk_indexes;
         if indexes.is_empty() || values.named {
             return None;
         }
-        let cells: Vec<Option<&[u8]>> = values
-            .iter()
-            .map(|value| match value {
-                Ok((_, RawValue::Bytes(bytes))) => Some(bytes),
-                _ => None,
-            })
-            .collect();
-        let parts: Vec<&[u8]> = indexes
-            .iter()
-            .map(|&i| cells.get(usize::from(i)).copied().flatten())
-            .collect::<Option<_>>()?;
-        if let [single] = parts.as_slice() {
-            return Some(single.to_vec());
+        // The bytes of the value at `index`; `None` when missing, null or unset.
+        let part = |index: u16| match values.iter().nth(usize::from(index)) {
+            Some(Ok((_, RawValue::Bytes(bytes)))) => Some(bytes),
+            _ => None,
+        };
+        if let [single] = indexes.as_slice() {
+            return part(*single).map(Cow::Borrowed);
         }
-        let mut key = Vec::with_capacity(parts.iter().map(|p| p.len() + 3).sum());
-        for part in parts {
+        let mut key = Vec::new();
+        for &index in indexes {
+            let part = part(index)?;
             let len = u16::try_from(part.len()).ok()?;
+            key.reserve(part.len() + 3);
             key.extend_from_slice(&len.to_be_bytes());
             key.extend_from_slice(part);
             key.push(0);
         }
-        Some(key)
+        Some(Cow::Owned(key))
     }
 
     /// Serializes `values` against the bind markers (type-checked against them).
@@ -345,8 +358,18 @@ impl PreparedStatement {
         &self,
         values: &impl SerializeRow,
     ) -> Result<SerializedValues, SerializeError> {
-        let mut out = SerializedValues::default();
+        // Sized like the largest values seen so far: one allocation, no growth, in the
+        // common case of values of similar sizes.
+        let hint = self.inner.values_size.load(Ordering::Relaxed);
+        let mut out = SerializedValues {
+            bytes: Vec::with_capacity(hint),
+            ..SerializedValues::default()
+        };
         values.serialize_row(&self.inner.bind_markers, &mut out)?;
+        let size = out.bytes.len().min(MAX_VALUES_SIZE_HINT);
+        if size > hint {
+            self.inner.values_size.fetch_max(size, Ordering::Relaxed);
+        }
         Ok(out)
     }
 }

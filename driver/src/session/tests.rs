@@ -285,7 +285,7 @@ impl Kv {
                 self.executes.fetch_add(1, Ordering::SeqCst);
                 if self.forget_next_execute.swap(false, Ordering::SeqCst) {
                     return db_error(
-                        ErrorCode::Unprepared { id: e.id.clone() },
+                        ErrorCode::Unprepared { id: e.id.to_vec() },
                         "Prepared query not found",
                     );
                 }
@@ -303,7 +303,7 @@ impl Kv {
                         .unwrap();
                     return Action::Reply(Response::Result(ResultBody::Rows(rows)));
                 }
-                let text = String::from_utf8(e.id.clone()).unwrap_or_default();
+                let text = String::from_utf8(e.id.to_vec()).unwrap_or_default();
                 self.run_text(&text, &e.params)
             }
             Request::Batch(b) => {
@@ -314,7 +314,7 @@ impl Kv {
                     });
                     return db_error(
                         ErrorCode::Unprepared {
-                            id: id.unwrap_or_default(),
+                            id: id.unwrap_or_default().to_vec(),
                         },
                         "Prepared query not found",
                     );

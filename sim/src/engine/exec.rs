@@ -151,7 +151,7 @@ pub(crate) fn run_execute(
     e: &Execute,
     now: i64,
 ) -> ExecResult<ResultBody> {
-    let Some(prepared) = state.prepared.get(&e.id).cloned() else {
+    let Some(prepared) = state.prepared.get(&e.id[..]).cloned() else {
         return Err(unprepared(&e.id));
     };
     let mut binds = parse_binds(&e.params.values)?;
@@ -200,7 +200,7 @@ pub(crate) fn run_batch(
                 items.push((st, binds, None));
             }
             BatchStatement::Prepared { id, values } => {
-                let Some(p) = state.prepared.get(id).cloned() else {
+                let Some(p) = state.prepared.get(&id[..]).cloned() else {
                     return Err(unprepared(id));
                 };
                 let mut binds = parse_binds(values)?;

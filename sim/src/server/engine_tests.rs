@@ -79,8 +79,8 @@ async fn cql_through_the_engine_with_events_and_faults() {
         panic!("expected PREPARED");
     };
     let execute = Request::Execute(Execute {
-        id: prepared.id.clone(),
-        result_metadata_id: prepared.result_metadata_id.clone(),
+        id: prepared.id.clone().into(),
+        result_metadata_id: prepared.result_metadata_id.clone().map(Into::into),
         params: Default::default(),
     });
 

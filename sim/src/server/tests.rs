@@ -482,7 +482,7 @@ async fn fault_rules() {
             .reply_error(errors::unprepared(&prepared.id)),
     );
     let execute = Request::Execute(Execute {
-        id: prepared.id.clone(),
+        id: prepared.id.clone().into(),
         result_metadata_id: None,
         params: Default::default(),
     });

@@ -27,8 +27,8 @@ pub enum BatchStatement {
     },
     /// kind 1: a prepared statement.
     Prepared {
-        /// The prepared id.
-        id: Vec<u8>,
+        /// The prepared id (shared with the prepared statement, not copied).
+        id: bytes::Bytes,
         /// Its values.
         values: SerializedValues,
     },
@@ -206,7 +206,7 @@ impl Batch {
                     BatchStatement::Query { query, values }
                 }
                 1 => {
-                    let id = r.read_short_bytes()?.to_vec();
+                    let id = bytes::Bytes::copy_from_slice(r.read_short_bytes()?);
                     let values = SerializedValues::decode(r, named)?;
                     BatchStatement::Prepared { id, values }
                 }

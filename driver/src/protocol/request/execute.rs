@@ -1,14 +1,16 @@
 //! EXECUTE (section 4.1.6).
 
+use bytes::Bytes;
+
 use super::QueryParameters;
 
 /// Runs a prepared statement.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Execute {
-    /// The prepared id (`[short bytes]`).
-    pub id: Vec<u8>,
+    /// The prepared id (`[short bytes]`); `Bytes`, so a statement's id is shared, not copied.
+    pub id: Bytes,
     /// v5 only: the result metadata id (`[short bytes]`) the client has.
-    pub result_metadata_id: Option<Vec<u8>>,
+    pub result_metadata_id: Option<Bytes>,
     /// Parameters.
     pub params: QueryParameters,
 }
@@ -36,9 +38,9 @@ impl Execute {
 
     /// Reads an EXECUTE body; nothing may follow it.
     pub fn decode(r: &mut Reader<'_>, v: ProtocolVersion) -> Result<Execute, DecodeError> {
-        let id = r.read_short_bytes()?.to_vec();
+        let id = Bytes::copy_from_slice(r.read_short_bytes()?);
         let result_metadata_id = match v {
-            ProtocolVersion::V5 => Some(r.read_short_bytes()?.to_vec()),
+            ProtocolVersion::V5 => Some(Bytes::copy_from_slice(r.read_short_bytes()?)),
             ProtocolVersion::V4 => None,
         };
         let params = QueryParameters::decode(r, v)?;

@@ -225,7 +225,7 @@ fn execute() {
         ..QueryParameters::default()
     };
     let v4 = Request::Execute(Execute {
-        id: vec![0xAB, 0xCD],
+        id: vec![0xAB, 0xCD].into(),
         result_metadata_id: None,
         params: params.clone(),
     });
@@ -241,8 +241,8 @@ fn execute() {
         ]),
     );
     let v5 = Request::Execute(Execute {
-        id: vec![0xAB, 0xCD],
-        result_metadata_id: Some(vec![0xEF]),
+        id: vec![0xAB, 0xCD].into(),
+        result_metadata_id: Some(vec![0xEF].into()),
         params,
     });
     check_golden(
@@ -273,7 +273,7 @@ fn sample_batch(keyspace: Option<String>, now: Option<i32>) -> Batch {
                 values: values(&[RawValue::Bytes(&[7])]),
             },
             BatchStatement::Prepared {
-                id: vec![1, 2, 3],
+                id: vec![1, 2, 3].into(),
                 values: SerializedValues::default(),
             },
         ],

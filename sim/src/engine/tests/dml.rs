@@ -359,7 +359,7 @@ fn bind_values_and_prepared_statements() {
     assert!(p.result_metadata_id.is_some());
     let list = super::super::types::build_collection(1, [2i32.to_be_bytes().as_slice()]);
     let e = Execute {
-        id: p.id.clone(),
+        id: p.id.clone().into(),
         result_metadata_id: None,
         params: QueryParameters {
             values: values(&[
@@ -378,7 +378,7 @@ fn bind_values_and_prepared_statements() {
     let out = h.engine.execute(
         &mut ctx,
         &Execute {
-            id: vec![1, 2, 3],
+            id: vec![1, 2, 3].into(),
             ..e
         },
     );

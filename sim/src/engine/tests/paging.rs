@@ -59,7 +59,7 @@ fn twenty_thousand_rows_in_pages_of_a_thousand() {
     };
     for i in 0..20_000i32 {
         let e = Execute {
-            id: p.id.clone(),
+            id: p.id.clone().into(),
             result_metadata_id: None,
             params: QueryParameters {
                 values: values(&[
