@@ -48,7 +48,7 @@ use std::sync::Arc;
 
 use tokio::sync::{broadcast, watch};
 
-use crate::protocol::frame::ResponseFrame;
+use crate::protocol::frame::{decode_response, ResponseFrame};
 use crate::protocol::request::{EventType, Query, QueryParameters, Register, Request};
 use crate::protocol::response::{Event, Response, ResultBody, Supported};
 use crate::protocol::ProtocolVersion;
@@ -216,7 +216,7 @@ impl Connection {
         &self,
         request: impl Borrow<Request>,
     ) -> Result<ResponseFrame, ConnectionError> {
-        self.inner.shared.send(request.borrow(), false).await
+        self.send_traced(request, false).await
     }
 
     /// Like [`Connection::send`], optionally asking the server to trace the request.
@@ -225,7 +225,8 @@ impl Connection {
         request: impl Borrow<Request>,
         tracing: bool,
     ) -> Result<ResponseFrame, ConnectionError> {
-        self.inner.shared.send(request.borrow(), tracing).await
+        let raw = self.inner.shared.send(request.borrow(), tracing).await?;
+        decode_response(&raw.header, raw.body).map_err(ConnectionError::Protocol)
     }
 
     /// Runs `USE <keyspace>` on this connection.
@@ -287,18 +288,18 @@ impl Connection {
 
     /// Requests sent and not yet answered (orphaned ones included).
     pub fn in_flight(&self) -> usize {
-        self.inner.shared.streams().in_flight()
+        self.inner.shared.in_flight()
     }
 
     /// Stream ids whose caller gave up before the answer came; each is freed when its late
     /// answer arrives. A count that keeps growing means the node stopped answering.
     pub fn orphaned_streams(&self) -> usize {
-        self.inner.shared.streams().orphaned()
+        self.inner.shared.orphaned()
     }
 
     /// Whether the connection is closed (it cannot be reopened: open a new one).
     pub fn is_closed(&self) -> bool {
-        self.inner.shared.closed_reason().is_some()
+        self.inner.shared.is_closed()
     }
 
     /// Why the connection closed, if it did.

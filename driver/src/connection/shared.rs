@@ -1,26 +1,36 @@
 //! State shared by a connection's handle and its tasks, and the request path: allocate a stream,
 //! encode straight into the connection's outgoing buffer, wake the writer, await the answer
-//! routed back by the reader.
+//! routed back by the reader into the stream's slot.
 //!
 //! The outgoing buffer is double-buffered with the writer: requests append their frames to
 //! `outbox` while the writer writes the previous batch from its own buffer, then the two swap.
-//! Sending a request allocates nothing but its answer's channel.
+//! The answer waits in the stream table's slot until the request's task takes it, so sending a
+//! request allocates nothing at all: no frame buffer, no channel.
 
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
+use std::task::{Context, Poll};
 
-use tokio::sync::{broadcast, oneshot, watch, Notify};
+use bytes::Bytes;
+use tokio::sync::{broadcast, watch, Notify};
 use tokio::time::Instant;
 
 use super::error::ConnectionError;
-use super::stream_ids::{StreamTable, StreamTicket};
-use crate::protocol::frame::{encode_request_parts, RequestEnvelope, ResponseFrame};
+use super::stream_ids::{Answer, Completion, StreamTable, StreamTicket};
+use crate::protocol::frame::{encode_request_parts, FrameHeader, RequestEnvelope};
 use crate::protocol::request::Request;
 use crate::protocol::response::Event;
 use crate::protocol::ProtocolVersion;
 
-/// Where the reader delivers one answer.
-pub(crate) type Waiter = oneshot::Sender<Result<ResponseFrame, ConnectionError>>;
+/// An answer as it came off the wire: its header and undecoded body. The request's own task
+/// decodes it (with what it knows of the statement), not the reader.
+#[derive(Debug, Clone)]
+pub(crate) struct RawResponse {
+    pub(crate) header: FrameHeader,
+    pub(crate) body: Bytes,
+}
 
 /// When the connection last read or wrote, for heartbeats.
 pub(crate) struct Activity {
@@ -50,12 +60,18 @@ impl Activity {
 /// Everything the handle and the reader, writer and heartbeat tasks share.
 pub(crate) struct Shared {
     pub(crate) version: ProtocolVersion,
-    streams: Mutex<StreamTable<Waiter>>,
+    streams: Mutex<StreamTable<RawResponse>>,
+    /// The stream table's counts, readable without its lock (pools read them to pick the
+    /// least busy connection).
+    in_flight: AtomicUsize,
+    orphaned: AtomicUsize,
     /// Encoded frames waiting for the writer.
     outbox: Mutex<Vec<u8>>,
     /// Woken when `outbox` stops being empty.
     pub(crate) writer_wake: Notify,
     pub(crate) events: broadcast::Sender<Event>,
+    /// Set once `closed` holds a reason: the hot path checks this flag, not the lock.
+    is_closed: AtomicBool,
     closed: Mutex<Option<ConnectionError>>,
     shutdown: watch::Sender<bool>,
     pub(crate) activity: Activity,
@@ -70,9 +86,12 @@ impl Shared {
         Shared {
             version,
             streams: Mutex::new(StreamTable::new(max_streams)),
+            in_flight: AtomicUsize::new(0),
+            orphaned: AtomicUsize::new(0),
             outbox: Mutex::new(Vec::new()),
             writer_wake: Notify::new(),
             events,
+            is_closed: AtomicBool::new(false),
             closed: Mutex::new(None),
             shutdown,
             activity: Activity::new(),
@@ -80,9 +99,40 @@ impl Shared {
         }
     }
 
-    pub(crate) fn streams(&self) -> MutexGuard<'_, StreamTable<Waiter>> {
+    /// Runs `f` on the stream table under its lock, then publishes the table's counts.
+    fn with_streams<R>(&self, f: impl FnOnce(&mut StreamTable<RawResponse>) -> R) -> R {
         // The table stays consistent even if a holder panicked: every update is one statement.
-        self.streams.lock().unwrap_or_else(PoisonError::into_inner)
+        let mut streams = self.streams.lock().unwrap_or_else(PoisonError::into_inner);
+        let result = f(&mut streams);
+        self.in_flight
+            .store(streams.in_flight(), Ordering::Relaxed);
+        self.orphaned.store(streams.orphaned(), Ordering::Relaxed);
+        result
+    }
+
+    /// Requests sent and not yet answered, orphaned ones included.
+    pub(crate) fn in_flight(&self) -> usize {
+        self.in_flight.load(Ordering::Relaxed)
+    }
+
+    /// Requests whose caller gave up before the answer came.
+    pub(crate) fn orphaned(&self) -> usize {
+        self.orphaned.load(Ordering::Relaxed)
+    }
+
+    /// Hands the answer on `stream` to the request waiting for it (the reader calls this).
+    pub(crate) fn deliver(&self, stream: i16, answer: RawResponse) {
+        match self.with_streams(|streams| streams.complete(stream, answer)) {
+            Completion::Delivered(waker) => {
+                if let Some(waker) = waker {
+                    waker.wake();
+                }
+            }
+            Completion::Orphaned => {}
+            Completion::Unknown => {
+                tracing::warn!(stream, "answer on a stream id no request waits on; ignored");
+            }
+        }
     }
 
     /// Swaps the frames waiting in the outbox with `batch` (which must be empty): the writer
@@ -97,8 +147,16 @@ impl Shared {
         self.shutdown.subscribe()
     }
 
+    /// Whether the connection closed.
+    pub(crate) fn is_closed(&self) -> bool {
+        self.is_closed.load(Ordering::Acquire)
+    }
+
     /// Why the connection closed, if it did.
     pub(crate) fn closed_reason(&self) -> Option<ConnectionError> {
+        if !self.is_closed() {
+            return None;
+        }
         self.closed
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
@@ -113,17 +171,15 @@ impl Shared {
                 *closed = Some(reason);
             }
         }
+        self.is_closed.store(true, Ordering::Release);
         self.shutdown.send_replace(true);
     }
 
     /// Fails every waiting request with the close reason; called by the reader as it ends.
     pub(crate) fn fail_waiters(&self) {
-        let reason = self
-            .closed_reason()
-            .unwrap_or_else(|| ConnectionError::closed("the connection ended"));
-        let waiters = self.streams().drain();
-        for waiter in waiters {
-            let _ = waiter.send(Err(reason.clone()));
+        let wakers = self.with_streams(StreamTable::fail_all);
+        for waker in wakers {
+            waker.wake();
         }
     }
 
@@ -134,27 +190,28 @@ impl Shared {
 
     /// Sends `request` and waits for its answer. Dropping the returned future before it
     /// finishes orphans the stream id; it is freed when the late answer arrives.
-    pub(crate) async fn send(
+    pub(crate) fn send<'a>(&'a self, request: &'a Request, tracing: bool) -> Send<'a> {
+        Send {
+            shared: self,
+            state: SendState::Start { request, tracing },
+        }
+    }
+
+    /// Allocates a stream whose answer wakes `cx`'s task and encodes the request into the
+    /// outbox.
+    fn start(
         &self,
         request: &Request,
         tracing: bool,
-    ) -> Result<ResponseFrame, ConnectionError> {
+        cx: &Context<'_>,
+    ) -> Result<StreamTicket, ConnectionError> {
         if let Some(reason) = self.closed_reason() {
             return Err(reason);
         }
-        let (tx, rx) = oneshot::channel();
-        let ticket = match self.streams().allocate(tx) {
-            Some(ticket) => ticket,
-            None => {
-                return Err(self
-                    .closed_reason()
-                    .unwrap_or(ConnectionError::StreamIdsExhausted))
-            }
-        };
-        let mut in_flight = InFlight {
-            shared: self,
-            ticket,
-            answered: false,
+        let Some(ticket) = self.with_streams(|streams| streams.allocate(cx.waker().clone())) else {
+            return Err(self
+                .closed_reason()
+                .unwrap_or(ConnectionError::StreamIdsExhausted));
         };
         let envelope = RequestEnvelope {
             stream: ticket.id,
@@ -171,37 +228,68 @@ impl Shared {
             Ok(true) => self.writer_wake.notify_one(),
             Ok(false) => {}
             Err(e) => {
-                in_flight.release();
+                self.with_streams(|streams| streams.release(ticket));
                 return Err(ConnectionError::Encode(e));
             }
         }
-        let answer = rx.await;
-        in_flight.answered = true;
-        match answer {
-            Ok(result) => result,
-            Err(_) => Err(self.closed_error()),
+        Ok(ticket)
+    }
+}
+
+/// The future of [`Shared::send`]: encodes the request on its first poll, then waits for the
+/// answer in the stream's slot.
+pub(crate) struct Send<'a> {
+    shared: &'a Shared,
+    state: SendState<'a>,
+}
+
+enum SendState<'a> {
+    Start { request: &'a Request, tracing: bool },
+    Sent(StreamTicket),
+    Done,
+}
+
+impl Future for Send<'_> {
+    type Output = Result<RawResponse, ConnectionError>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let shared = self.shared;
+        match self.state {
+            SendState::Start { request, tracing } => match shared.start(request, tracing, cx) {
+                Ok(ticket) => {
+                    // The waker is in the slot: the reader wakes this task when the answer is in.
+                    self.state = SendState::Sent(ticket);
+                    Poll::Pending
+                }
+                Err(e) => {
+                    self.state = SendState::Done;
+                    Poll::Ready(Err(e))
+                }
+            },
+            SendState::Sent(ticket) => {
+                let answer = shared.with_streams(|streams| streams.poll_answer(ticket, cx.waker()));
+                match answer {
+                    Poll::Pending => Poll::Pending,
+                    Poll::Ready(answer) => {
+                        self.state = SendState::Done;
+                        Poll::Ready(match answer {
+                            Answer::Arrived(raw) => Ok(raw),
+                            Answer::Failed => Err(shared.closed_error()),
+                        })
+                    }
+                }
+            }
+            SendState::Done => Poll::Ready(Err(ConnectionError::closed(
+                "the request's future was polled after it finished",
+            ))),
         }
     }
 }
 
-/// A request waiting for its answer; orphans its stream id if dropped early.
-struct InFlight<'a> {
-    shared: &'a Shared,
-    ticket: StreamTicket,
-    answered: bool,
-}
-
-impl InFlight<'_> {
-    fn release(&mut self) {
-        self.shared.streams().release(self.ticket);
-        self.answered = true;
-    }
-}
-
-impl Drop for InFlight<'_> {
+impl Drop for Send<'_> {
     fn drop(&mut self) {
-        if !self.answered {
-            self.shared.streams().orphan(self.ticket);
+        if let SendState::Sent(ticket) = self.state {
+            self.shared.with_streams(|streams| streams.cancel(ticket));
         }
     }
 }

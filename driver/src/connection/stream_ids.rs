@@ -1,36 +1,55 @@
-//! Stream ids: a slab of slots with a free list, so allocating and routing are O(1) without a map.
+//! Stream ids: a slab of slots with a free list, so allocating and routing are O(1) without a map,
+//! and the answer to a request waits in its own slot (no channel per request).
 //!
-//! A slot is free, holds the waiter of an in-flight request, or is orphaned: its caller gave up
-//! (dropped its future or timed out) before the answer came. An orphaned id is not reused until
-//! the late answer arrives, because reusing it would hand that answer to the wrong request.
+//! A slot is free, waits for an answer (holding the waker of the request's task), holds the
+//! answer until the request takes it, holds a failure (the connection ended), or is orphaned: its
+//! caller gave up (dropped its future or timed out) before the answer came. An id is reused only
+//! once its slot is free: an orphaned id waits for the late answer, because reusing it would hand
+//! that answer to the wrong request.
+
+use std::task::{Poll, Waker};
 
 /// The largest number of streams a v4/v5 connection can have in flight (ids 0..=32767).
 pub const MAX_STREAMS: usize = 32_768;
 
-enum Slot<T> {
+enum Slot<A> {
     Free,
-    Waiting { generation: u32, waiter: T },
+    Waiting { generation: u32, waker: Option<Waker> },
+    Answered { generation: u32, answer: A },
+    Failed { generation: u32 },
     Orphaned,
 }
 
 /// What became of a stream whose answer arrived.
-pub(crate) enum Completion<T> {
-    /// A caller waits: here is its waiter; the id is free again.
-    Waiting(T),
+#[derive(Debug)]
+pub(crate) enum Completion {
+    /// A caller waits: its answer is in the slot; wake this waker (outside the lock).
+    Delivered(Option<Waker>),
     /// The caller had given up; the id is free again.
     Orphaned,
-    /// No request used this id: the server answered something never asked.
+    /// No request waits on this id: the server answered something never asked.
     Unknown,
 }
 
-/// Allocates stream ids and remembers who waits on each.
-pub(crate) struct StreamTable<T> {
-    slots: Vec<Slot<T>>,
+/// What a request finds in its slot.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Answer<A> {
+    /// The answer; the id is free again.
+    Arrived(A),
+    /// The connection ended before the answer came (or the ticket is not this table's).
+    Failed,
+}
+
+/// Allocates stream ids and holds each request's answer until it is taken.
+pub(crate) struct StreamTable<A> {
+    slots: Vec<Slot<A>>,
     free: Vec<i16>,
     max: usize,
     in_flight: usize,
     orphaned: usize,
     next_generation: u32,
+    /// Set when the connection ended: no id is handed out again.
+    ended: bool,
 }
 
 /// An allocated stream: the id and a generation that tells this use of the id from later ones.
@@ -40,7 +59,7 @@ pub(crate) struct StreamTicket {
     generation: u32,
 }
 
-impl<T> StreamTable<T> {
+impl<A> StreamTable<A> {
     /// A table of at most `max` ids (capped at [`MAX_STREAMS`]).
     pub(crate) fn new(max: usize) -> Self {
         StreamTable {
@@ -50,11 +69,16 @@ impl<T> StreamTable<T> {
             in_flight: 0,
             orphaned: 0,
             next_generation: 0,
+            ended: false,
         }
     }
 
-    /// Takes a free id for `waiter`; `None` when all ids are in flight or orphaned.
-    pub(crate) fn allocate(&mut self, waiter: T) -> Option<StreamTicket> {
+    /// Takes a free id for a request whose task `waker` wakes; `None` when every id is taken
+    /// (in flight, orphaned, or answered and not yet collected) or the connection ended.
+    pub(crate) fn allocate(&mut self, waker: Waker) -> Option<StreamTicket> {
+        if self.ended {
+            return None;
+        }
         let id = match self.free.pop() {
             Some(id) => id,
             None if self.slots.len() < self.max => {
@@ -67,46 +91,102 @@ impl<T> StreamTable<T> {
         let generation = self.next_generation;
         self.next_generation = self.next_generation.wrapping_add(1);
         let slot = self.slots.get_mut(usize::try_from(id).ok()?)?;
-        *slot = Slot::Waiting { generation, waiter };
+        *slot = Slot::Waiting {
+            generation,
+            waker: Some(waker),
+        };
         self.in_flight += 1;
         Some(StreamTicket { id, generation })
     }
 
-    fn slot_mut(&mut self, id: i16) -> Option<&mut Slot<T>> {
+    fn slot_mut(&mut self, id: i16) -> Option<&mut Slot<A>> {
         let index = usize::try_from(id).ok()?;
         self.slots.get_mut(index)
     }
 
-    /// The answer for `id` arrived: frees the id and returns who waited.
-    pub(crate) fn complete(&mut self, id: i16) -> Completion<T> {
+    fn free_slot(&mut self, id: i16) {
+        if let Some(slot) = self.slot_mut(id) {
+            *slot = Slot::Free;
+            self.free.push(id);
+        }
+    }
+
+    /// The answer for `id` arrived: stores it for its request, or frees an orphaned id.
+    pub(crate) fn complete(&mut self, id: i16, answer: A) -> Completion {
         let Some(slot) = self.slot_mut(id) else {
             return Completion::Unknown;
         };
-        match std::mem::replace(slot, Slot::Free) {
-            Slot::Free => Completion::Unknown,
-            Slot::Waiting { waiter, .. } => {
+        match slot {
+            Slot::Waiting { generation, waker } => {
+                let waker = waker.take();
+                *slot = Slot::Answered {
+                    generation: *generation,
+                    answer,
+                };
                 self.in_flight -= 1;
-                self.free.push(id);
-                Completion::Waiting(waiter)
+                Completion::Delivered(waker)
             }
             Slot::Orphaned => {
                 self.in_flight -= 1;
                 self.orphaned -= 1;
-                self.free.push(id);
+                self.free_slot(id);
                 Completion::Orphaned
             }
+            // A second answer on one id, or one on an id never used.
+            Slot::Free | Slot::Answered { .. } | Slot::Failed { .. } => Completion::Unknown,
         }
     }
 
-    /// The caller of `ticket` gave up: the id stays taken until its answer arrives.
-    /// Does nothing if that request was already answered.
-    pub(crate) fn orphan(&mut self, ticket: StreamTicket) {
+    /// The request of `ticket` looks for its answer: takes it (freeing the id) when it is there;
+    /// otherwise remembers `waker` (the task to wake when it comes) and returns `Pending`.
+    pub(crate) fn poll_answer(&mut self, ticket: StreamTicket, waker: &Waker) -> Poll<Answer<A>> {
+        let Some(slot) = self.slot_mut(ticket.id) else {
+            return Poll::Ready(Answer::Failed);
+        };
+        match slot {
+            Slot::Waiting {
+                generation,
+                waker: stored,
+            } if *generation == ticket.generation => {
+                if !stored.as_ref().is_some_and(|w| w.will_wake(waker)) {
+                    *stored = Some(waker.clone());
+                }
+                Poll::Pending
+            }
+            Slot::Answered { generation, .. } if *generation == ticket.generation => {
+                let Slot::Answered { answer, .. } = std::mem::replace(slot, Slot::Free) else {
+                    return Poll::Ready(Answer::Failed);
+                };
+                self.free.push(ticket.id);
+                Poll::Ready(Answer::Arrived(answer))
+            }
+            Slot::Failed { generation } if *generation == ticket.generation => {
+                *slot = Slot::Free;
+                Poll::Ready(Answer::Failed)
+            }
+            // The id moved on without this request: only possible if the table was reset.
+            _ => Poll::Ready(Answer::Failed),
+        }
+    }
+
+    /// The caller of `ticket` gave up. A request still waiting leaves its id orphaned until
+    /// the answer arrives; an answer that came but was not taken is dropped and the id freed.
+    pub(crate) fn cancel(&mut self, ticket: StreamTicket) {
         let Some(slot) = self.slot_mut(ticket.id) else {
             return;
         };
-        if matches!(slot, Slot::Waiting { generation, .. } if *generation == ticket.generation) {
-            *slot = Slot::Orphaned;
-            self.orphaned += 1;
+        match slot {
+            Slot::Waiting { generation, .. } if *generation == ticket.generation => {
+                *slot = Slot::Orphaned;
+                self.orphaned += 1;
+            }
+            Slot::Answered { generation, .. } if *generation == ticket.generation => {
+                self.free_slot(ticket.id);
+            }
+            Slot::Failed { generation } if *generation == ticket.generation => {
+                *slot = Slot::Free;
+            }
+            _ => {}
         }
     }
 
@@ -116,28 +196,32 @@ impl<T> StreamTable<T> {
             return;
         };
         if matches!(slot, Slot::Waiting { generation, .. } if *generation == ticket.generation) {
-            *slot = Slot::Free;
             self.in_flight -= 1;
-            self.free.push(ticket.id);
+            self.free_slot(ticket.id);
         }
     }
 
-    /// The connection ended: returns every waiter and forgets all streams.
-    pub(crate) fn drain(&mut self) -> Vec<T> {
-        let waiters = self
-            .slots
-            .drain(..)
-            .filter_map(|slot| match slot {
-                Slot::Waiting { waiter, .. } => Some(waiter),
-                Slot::Free | Slot::Orphaned => None,
-            })
-            .collect();
+    /// The connection ended: every waiting request fails, orphaned ids are forgotten and no
+    /// id is handed out again. Returns the wakers of the failed requests.
+    pub(crate) fn fail_all(&mut self) -> Vec<Waker> {
+        let mut wakers = Vec::new();
+        for slot in &mut self.slots {
+            match slot {
+                Slot::Waiting { generation, waker } => {
+                    wakers.extend(waker.take());
+                    *slot = Slot::Failed {
+                        generation: *generation,
+                    };
+                }
+                Slot::Orphaned => *slot = Slot::Free,
+                Slot::Free | Slot::Answered { .. } | Slot::Failed { .. } => {}
+            }
+        }
         self.free.clear();
         self.in_flight = 0;
         self.orphaned = 0;
-        // No id may be handed out after the connection ended.
-        self.max = 0;
-        waiters
+        self.ended = true;
+        wakers
     }
 
     /// Streams sent and not yet answered, orphaned ones included.
@@ -153,73 +237,150 @@ impl<T> StreamTable<T> {
 
 #[cfg(test)]
 mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    use std::task::Wake;
+
     use super::*;
+
+    fn noop() -> Waker {
+        futures::task::noop_waker()
+    }
+
+    /// A waker that counts its wake-ups.
+    struct Counter(AtomicUsize);
+    impl Wake for Counter {
+        fn wake(self: Arc<Self>) {
+            self.0.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+
+    fn take<A>(t: &mut StreamTable<A>, ticket: StreamTicket) -> Poll<Answer<A>> {
+        t.poll_answer(ticket, &noop())
+    }
 
     #[test]
     fn allocates_reuses_and_exhausts() {
         let mut t = StreamTable::new(3);
-        let a = t.allocate('a').unwrap();
-        let b = t.allocate('b').unwrap();
-        let c = t.allocate('c').unwrap();
+        let a = t.allocate(noop()).unwrap();
+        let b = t.allocate(noop()).unwrap();
+        let c = t.allocate(noop()).unwrap();
         assert_eq!((a.id, b.id, c.id), (0, 1, 2));
-        assert!(t.allocate('d').is_none());
-        assert!(matches!(t.complete(1), Completion::Waiting('b')));
-        assert_eq!(t.allocate('e').unwrap().id, 1);
+        assert!(t.allocate(noop()).is_none());
+        assert!(matches!(t.complete(1, 'b'), Completion::Delivered(Some(_))));
+        assert_eq!(t.in_flight(), 2);
+        // Answered but not collected: the id is still taken.
+        assert!(t.allocate(noop()).is_none());
+        assert_eq!(take(&mut t, b), Poll::Ready(Answer::Arrived('b')));
+        assert_eq!(t.allocate(noop()).unwrap().id, 1);
         assert_eq!(t.in_flight(), 3);
+    }
+
+    #[test]
+    fn the_answer_waits_for_its_request_and_wakes_it() {
+        let mut t = StreamTable::new(4);
+        let counter = Arc::new(Counter(AtomicUsize::new(0)));
+        let waker = Waker::from(counter.clone());
+        let a = t.allocate(noop()).unwrap();
+        assert_eq!(t.poll_answer(a, &waker), Poll::Pending);
+        let Completion::Delivered(Some(to_wake)) = t.complete(a.id, 7) else {
+            panic!("the request waits");
+        };
+        to_wake.wake();
+        assert_eq!(counter.0.load(Ordering::SeqCst), 1);
+        assert_eq!(t.poll_answer(a, &waker), Poll::Ready(Answer::Arrived(7)));
+        // Taken once: the id is free, the ticket stale.
+        assert_eq!(t.poll_answer(a, &waker), Poll::Ready(Answer::Failed));
+        assert!(matches!(t.complete(a.id, 8), Completion::Unknown));
     }
 
     #[test]
     fn orphaned_id_is_freed_only_by_its_answer() {
         let mut t = StreamTable::new(2);
-        let a = t.allocate(1).unwrap();
-        t.orphan(a);
+        let a = t.allocate(noop()).unwrap();
+        t.cancel(a);
         assert_eq!(t.orphaned(), 1);
-        let b = t.allocate(2).unwrap();
+        let b = t.allocate(noop()).unwrap();
         assert_ne!(a.id, b.id);
-        assert!(t.allocate(3).is_none());
-        assert!(matches!(t.complete(a.id), Completion::Orphaned));
-        assert_eq!(t.orphaned(), 0);
-        assert_eq!(t.allocate(4).unwrap().id, a.id);
+        assert!(t.allocate(noop()).is_none());
+        assert!(matches!(t.complete(a.id, 1), Completion::Orphaned));
+        assert_eq!((t.orphaned(), t.in_flight()), (0, 1));
+        assert_eq!(t.allocate(noop()).unwrap().id, a.id);
+    }
+
+    #[test]
+    fn an_answer_nobody_takes_is_dropped_on_cancel() {
+        let mut t = StreamTable::new(1);
+        let a = t.allocate(noop()).unwrap();
+        assert!(matches!(t.complete(a.id, 1), Completion::Delivered(_)));
+        t.cancel(a);
+        assert_eq!((t.orphaned(), t.in_flight()), (0, 0));
+        assert_eq!(t.allocate(noop()).unwrap().id, a.id);
     }
 
     #[test]
     fn stale_ticket_does_not_touch_a_reused_id() {
         let mut t = StreamTable::new(1);
-        let a = t.allocate(1).unwrap();
-        assert!(matches!(t.complete(a.id), Completion::Waiting(1)));
-        let b = t.allocate(2).unwrap();
+        let a = t.allocate(noop()).unwrap();
+        assert!(matches!(t.complete(a.id, 1), Completion::Delivered(_)));
+        assert_eq!(take(&mut t, a), Poll::Ready(Answer::Arrived(1)));
+        let b = t.allocate(noop()).unwrap();
         assert_eq!(a.id, b.id);
-        t.orphan(a);
+        t.cancel(a);
         t.release(a);
+        assert_eq!(take(&mut t, a), Poll::Ready(Answer::Failed));
         assert_eq!(t.orphaned(), 0);
-        assert!(matches!(t.complete(b.id), Completion::Waiting(2)));
+        assert!(matches!(t.complete(b.id, 2), Completion::Delivered(_)));
+        assert_eq!(take(&mut t, b), Poll::Ready(Answer::Arrived(2)));
     }
 
     #[test]
-    fn unknown_and_negative_ids() {
+    fn release_frees_a_request_never_sent() {
+        let mut t: StreamTable<()> = StreamTable::new(1);
+        let a = t.allocate(noop()).unwrap();
+        t.release(a);
+        assert_eq!(t.in_flight(), 0);
+        assert_eq!(t.allocate(noop()).unwrap().id, a.id);
+    }
+
+    #[test]
+    fn unknown_negative_and_repeated_ids() {
         let mut t: StreamTable<()> = StreamTable::new(4);
-        assert!(matches!(t.complete(0), Completion::Unknown));
-        assert!(matches!(t.complete(-1), Completion::Unknown));
-        assert!(matches!(t.complete(i16::MAX), Completion::Unknown));
+        assert!(matches!(t.complete(0, ()), Completion::Unknown));
+        assert!(matches!(t.complete(-1, ()), Completion::Unknown));
+        assert!(matches!(t.complete(i16::MAX, ()), Completion::Unknown));
+        let a = t.allocate(noop()).unwrap();
+        assert!(matches!(t.complete(a.id, ()), Completion::Delivered(_)));
+        assert!(matches!(t.complete(a.id, ()), Completion::Unknown));
     }
 
     #[test]
-    fn drain_returns_waiters_and_refuses_new_ids() {
+    fn fail_all_fails_waiters_wakes_them_and_refuses_new_ids() {
         let mut t = StreamTable::new(8);
-        t.allocate(1).unwrap();
-        let b = t.allocate(2).unwrap();
-        t.orphan(b);
-        assert_eq!(t.drain(), vec![1]);
-        assert!(t.allocate(3).is_none());
+        let counter = Arc::new(Counter(AtomicUsize::new(0)));
+        let a = t.allocate(Waker::from(counter.clone())).unwrap();
+        let b = t.allocate(noop()).unwrap();
+        t.cancel(b);
+        let c = t.allocate(noop()).unwrap();
+        assert!(matches!(t.complete(c.id, 3), Completion::Delivered(_)));
+        let wakers = t.fail_all();
+        assert_eq!(wakers.len(), 1);
+        wakers.into_iter().for_each(Waker::wake);
+        assert_eq!(counter.0.load(Ordering::SeqCst), 1);
+        assert_eq!((t.in_flight(), t.orphaned()), (0, 0));
+        assert_eq!(take(&mut t, a), Poll::Ready(Answer::Failed));
+        // An answer that arrived before the end is still handed over.
+        assert_eq!(take(&mut t, c), Poll::Ready(Answer::Arrived(3)));
+        assert!(t.allocate(noop()).is_none());
     }
 
     #[test]
     fn full_range_of_ids() {
-        let mut t = StreamTable::new(MAX_STREAMS);
+        let mut t: StreamTable<()> = StreamTable::new(MAX_STREAMS);
         for expected in 0..MAX_STREAMS {
-            let ticket = t.allocate(()).unwrap();
+            let ticket = t.allocate(noop()).unwrap();
             assert_eq!(usize::try_from(ticket.id).unwrap(), expected);
         }
-        assert!(t.allocate(()).is_none());
+        assert!(t.allocate(noop()).is_none());
     }
 }

@@ -5,16 +5,15 @@ use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
 
-use bytes::BytesMut;
+use bytes::{Bytes, BytesMut};
 use tokio::io::{AsyncReadExt, AsyncWriteExt, ReadHalf, WriteHalf};
 use tokio::sync::watch;
 
 use super::error::ConnectionError;
 use super::framing::{FrameReader, FrameWriter};
-use super::shared::Shared;
-use super::stream_ids::Completion;
+use super::shared::{RawResponse, Shared};
 use super::transport::BoxStream;
-use crate::protocol::frame::decode_response;
+use crate::protocol::frame::{decode_response, FrameHeader, ResponseFrame};
 use crate::protocol::request::{Options, Request};
 use crate::protocol::response::Response;
 
@@ -33,10 +32,7 @@ pub(crate) async fn run_reader(
     let reason = 'read: loop {
         loop {
             match frames.next_frame(&mut input) {
-                Ok(Some((header, body))) => {
-                    let decoded = decode_response(&header, body).map_err(ConnectionError::Protocol);
-                    dispatch(&shared, header.stream, decoded);
-                }
+                Ok(Some((header, body))) => dispatch(&shared, header, body),
                 Ok(None) => break,
                 Err(e) => break 'read ConnectionError::Protocol(e),
             }
@@ -60,30 +56,24 @@ pub(crate) async fn run_reader(
     done.send_replace(true);
 }
 
-fn dispatch(
-    shared: &Shared,
-    stream: i16,
-    decoded: Result<crate::protocol::frame::ResponseFrame, ConnectionError>,
-) {
-    if stream < 0 {
-        if let Ok(frame) = decoded {
-            if let Response::Event(event) = frame.response {
+/// Routes one frame: an event (negative stream id) is decoded and broadcast; an answer goes,
+/// undecoded, to the slot of the request waiting on its stream.
+fn dispatch(shared: &Shared, header: FrameHeader, body: Bytes) {
+    if header.stream < 0 {
+        match decode_response(&header, body) {
+            Ok(ResponseFrame {
+                response: Response::Event(event),
+                ..
+            }) => {
                 // No subscriber is fine: events are best effort.
                 let _ = shared.events.send(event);
             }
+            Ok(_) => tracing::debug!(opcode = ?header.opcode, "a non-event message on a negative stream id; ignored"),
+            Err(error) => tracing::warn!(%error, "an undecodable event; ignored"),
         }
         return;
     }
-    let completion = shared.streams().complete(stream);
-    match completion {
-        Completion::Waiting(waiter) => {
-            let _ = waiter.send(decoded);
-        }
-        Completion::Orphaned => {}
-        Completion::Unknown => {
-            tracing::warn!(stream, "answer on a stream id no request used; ignored");
-        }
-    }
+    shared.deliver(header.stream, RawResponse { header, body });
 }
 
 /// Writes the frames requests queue in the outbox, everything queued so far in one write call,
