@@ -104,8 +104,7 @@ impl Shared {
         // The table stays consistent even if a holder panicked: every update is one statement.
         let mut streams = self.streams.lock().unwrap_or_else(PoisonError::into_inner);
         let result = f(&mut streams);
-        self.in_flight
-            .store(streams.in_flight(), Ordering::Relaxed);
+        self.in_flight.store(streams.in_flight(), Ordering::Relaxed);
         self.orphaned.store(streams.orphaned(), Ordering::Relaxed);
         result
     }

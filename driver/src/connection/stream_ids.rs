@@ -14,9 +14,17 @@ pub const MAX_STREAMS: usize = 32_768;
 
 enum Slot<A> {
     Free,
-    Waiting { generation: u32, waker: Option<Waker> },
-    Answered { generation: u32, answer: A },
-    Failed { generation: u32 },
+    Waiting {
+        generation: u32,
+        waker: Option<Waker>,
+    },
+    Answered {
+        generation: u32,
+        answer: A,
+    },
+    Failed {
+        generation: u32,
+    },
     Orphaned,
 }
 

@@ -68,7 +68,9 @@ fn dispatch(shared: &Shared, header: FrameHeader, body: Bytes) {
                 // No subscriber is fine: events are best effort.
                 let _ = shared.events.send(event);
             }
-            Ok(_) => tracing::debug!(opcode = ?header.opcode, "a non-event message on a negative stream id; ignored"),
+            Ok(_) => {
+                tracing::debug!(opcode = ?header.opcode, "a non-event message on a negative stream id; ignored")
+            }
             Err(error) => tracing::warn!(%error, "an undecodable event; ignored"),
         }
         return;

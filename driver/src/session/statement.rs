@@ -1,11 +1,11 @@
 //! Statements: [`SimpleStatement`] (CQL text), [`PreparedStatement`] and the options they share.
 
-use std::borrow::Cow;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, PoisonError, RwLock};
 use std::time::Duration;
 
 use bytes::Bytes;
+use smallvec::SmallVec;
 
 use crate::protocol::request::{RawValue, SerializedValues};
 use crate::protocol::response::{ColumnSpec, PreparedResult};
@@ -272,6 +272,29 @@ impl PreparedInner {
     }
 }
 
+/// Composite routing keys up to this many bytes are built without allocating.
+pub(crate) const INLINE_ROUTING_KEY: usize = 64;
+
+/// A routing key computed from a request's values.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum RoutingKey<'v> {
+    /// A one-column key: the value's own bytes.
+    Borrowed(&'v [u8]),
+    /// A composite key: each component as `[unsigned short length][bytes][0]`.
+    Composite(SmallVec<[u8; INLINE_ROUTING_KEY]>),
+}
+
+impl std::ops::Deref for RoutingKey<'_> {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        match self {
+            RoutingKey::Borrowed(bytes) => bytes,
+            RoutingKey::Composite(key) => key,
+        }
+    }
+}
+
 /// A statement prepared on the server: its id, bind markers and result columns. Cheap to clone;
 /// options are per clone.
 #[derive(Debug, Clone)]
@@ -320,15 +343,16 @@ impl PreparedStatement {
     /// component as `[unsigned short length][bytes][0]`. `None` when the statement binds no
     /// partition key, the values are named, or a key value is null or unset.
     pub fn routing_key(&self, values: &SerializedValues) -> Option<Vec<u8>> {
-        self.routing_key_ref(values).map(Cow::into_owned)
+        self.routing_key_ref(values).map(|key| key.to_vec())
     }
 
-    /// [`PreparedStatement::routing_key`], borrowing the value itself for a one-column key
-    /// (nothing allocated).
+    /// [`PreparedStatement::routing_key`] without allocating: a one-column key borrows the
+    /// value itself, a composite key is built in an inline buffer (on the heap only when
+    /// longer than [`INLINE_ROUTING_KEY`] bytes).
     pub(crate) fn routing_key_ref<'v>(
         &self,
         values: &'v SerializedValues,
-    ) -> Option<Cow<'v, [u8]>> {
+    ) -> Option<RoutingKey<'v>> {
         let indexes = &self.inner.pk_indexes;
         if indexes.is_empty() || values.named {
             return None;
@@ -339,9 +363,9 @@ impl PreparedStatement {
             _ => None,
         };
         if let [single] = indexes.as_slice() {
-            return part(*single).map(Cow::Borrowed);
+            return part(*single).map(RoutingKey::Borrowed);
         }
-        let mut key = Vec::new();
+        let mut key = SmallVec::new();
         for &index in indexes {
             let part = part(index)?;
             let len = u16::try_from(part.len()).ok()?;
@@ -350,7 +374,7 @@ impl PreparedStatement {
             key.extend_from_slice(part);
             key.push(0);
         }
-        Some(Cow::Owned(key))
+        Some(RoutingKey::Composite(key))
     }
 
     /// Serializes `values` against the bind markers (type-checked against them).
@@ -418,5 +442,28 @@ mod tests {
         );
         assert_eq!(prepared(vec![2]).routing_key(&v), None);
         assert_eq!(prepared(vec![7]).routing_key(&v), None);
+    }
+
+    #[test]
+    fn routing_keys_borrow_or_stay_inline() {
+        let long = [7u8; INLINE_ROUTING_KEY];
+        let v = values(&[Some(b"ab"), Some(b"c"), Some(&long)]);
+        let single = prepared(vec![0]);
+        assert!(matches!(
+            single.routing_key_ref(&v),
+            Some(RoutingKey::Borrowed(b"ab"))
+        ));
+        let Some(RoutingKey::Composite(key)) = prepared(vec![0, 1]).routing_key_ref(&v) else {
+            panic!("a composite key");
+        };
+        assert!(!key.spilled());
+        assert_eq!(&key[..], [0, 2, b'a', b'b', 0, 0, 1, b'c', 0]);
+        // Longer than the inline buffer: still correct, on the heap.
+        let Some(RoutingKey::Composite(key)) = prepared(vec![2, 1]).routing_key_ref(&v) else {
+            panic!("a composite key");
+        };
+        assert!(key.spilled());
+        assert_eq!(key.len(), INLINE_ROUTING_KEY + 3 + 4);
+        assert_eq!(&key[..3], [0, INLINE_ROUTING_KEY as u8, 7]);
     }
 }
