@@ -7,13 +7,14 @@
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, PoisonError, RwLock, Weak};
+use std::sync::{Arc, Mutex, PoisonError, RwLock, RwLockReadGuard, Weak};
 
 use tokio::sync::watch;
 
 use super::{NodePool, PoolSettings, StateListener};
 use crate::cluster::{ClusterSnapshot, NodeState, NodeStatus};
 use crate::connection::ConnectionConfig;
+use crate::policies::load_balancing::NodeLoad;
 use crate::policies::reconnection::ReconnectionPolicy;
 use crate::policies::{LoadBalancingPolicy, NodeDistance};
 
@@ -25,6 +26,21 @@ pub(crate) struct ClusterPoolSettings {
     pub(crate) max_requests_per_connection: usize,
     pub(crate) reconnection: Arc<dyn ReconnectionPolicy>,
     pub(crate) connection: ConnectionConfig,
+}
+
+/// Requests in flight per node index, answered from the pools (see [`ClusterPools::load`]).
+pub(crate) struct PoolLoad<'a> {
+    pools: RwLockReadGuard<'a, HashMap<SocketAddr, NodePool>>,
+    snapshot: &'a ClusterSnapshot,
+}
+
+impl NodeLoad for PoolLoad<'_> {
+    fn in_flight(&self, index: usize) -> usize {
+        self.snapshot
+            .node(index)
+            .and_then(|node| self.pools.get(&node.address))
+            .map_or(0, NodePool::in_flight)
+    }
 }
 
 /// The cluster as the session sees it: snapshot, states and pools.
@@ -85,14 +101,14 @@ impl ClusterPools {
             .cloned()
     }
 
-    /// Requests in flight per node index of `snapshot`.
-    pub(crate) fn in_flight(&self, snapshot: &ClusterSnapshot) -> Vec<usize> {
-        let pools = self.pools.read().unwrap_or_else(PoisonError::into_inner);
-        snapshot
-            .nodes()
-            .iter()
-            .map(|n| pools.get(&n.address).map_or(0, NodePool::in_flight))
-            .collect()
+    /// Requests in flight per node index of `snapshot`, read from the pools when a policy
+    /// asks (nothing is collected up front). The pools stay read-locked while the returned
+    /// value lives: keep it for the time of one plan.
+    pub(crate) fn load<'a>(&'a self, snapshot: &'a ClusterSnapshot) -> PoolLoad<'a> {
+        PoolLoad {
+            pools: self.pools.read().unwrap_or_else(PoisonError::into_inner),
+            snapshot,
+        }
     }
 
     /// Requests in flight per node address.

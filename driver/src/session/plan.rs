@@ -186,16 +186,18 @@ impl NodePicker for ClusterPicker {
             // The caller asked for a node the session does not know: nothing to try.
             return Plan::Single(None);
         }
-        let in_flight = self.pools.in_flight(&snapshot);
-        let request = PolicyRouting {
-            keyspace: routing.keyspace,
-            token,
-            consistency: routing.consistency,
-            serial_consistency: routing.serial_consistency,
-            target_node,
-            in_flight: &in_flight,
+        let nodes = {
+            let load = self.pools.load(&snapshot);
+            let request = PolicyRouting {
+                keyspace: routing.keyspace,
+                token,
+                consistency: routing.consistency,
+                serial_consistency: routing.serial_consistency,
+                target_node,
+                in_flight: &load,
+            };
+            self.pools.policy().plan(&request, &snapshot)
         };
-        let nodes = self.pools.policy().plan(&request, &snapshot);
         tracing::trace!(?token, keyspace = ?routing.keyspace, nodes = nodes.len(), "query plan");
         Plan::Nodes {
             pools: &self.pools,

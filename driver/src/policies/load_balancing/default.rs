@@ -1,5 +1,7 @@
 //! The default policy: token-aware and datacenter-aware.
 
+use smallvec::SmallVec;
+
 use super::rng::{Rotation, Shuffler};
 use super::{targeted_plan, LoadBalancingPolicy, NodeDistance, QueryPlan, RoutingInfo};
 use crate::cluster::ClusterSnapshot;
@@ -145,26 +147,28 @@ impl DefaultLoadBalancingPolicy {
     }
 }
 
-/// Builds a plan without duplicates.
+/// Builds a plan without duplicates, without allocating for clusters of up to 256 nodes
+/// (one bit per node marks those already planned).
 struct PlanBuilder {
-    used: Vec<bool>,
-    nodes: Vec<usize>,
+    used: SmallVec<[u64; 4]>,
+    plan: QueryPlan,
 }
 
 impl PlanBuilder {
     fn new(node_count: usize) -> PlanBuilder {
         PlanBuilder {
-            used: vec![false; node_count],
-            nodes: Vec::with_capacity(node_count),
+            used: smallvec::smallvec![0; node_count.div_ceil(64)],
+            plan: QueryPlan::default(),
         }
     }
 
     /// Adds `index` unless already there or out of range; returns whether it was added.
     fn push(&mut self, index: usize) -> bool {
-        match self.used.get_mut(index) {
-            Some(used) if !*used => {
-                *used = true;
-                self.nodes.push(index);
+        let bit = 1u64 << (index % 64);
+        match self.used.get_mut(index / 64) {
+            Some(word) if *word & bit == 0 => {
+                *word |= bit;
+                self.plan.nodes.push(index);
                 true
             }
             _ => false,
@@ -195,7 +199,7 @@ impl LoadBalancingPolicy for DefaultLoadBalancingPolicy {
         };
 
         // 1. Local replicas, shuffled, busy ones last (the sort is stable).
-        let mut local_replicas: Vec<usize> = replicas
+        let mut local_replicas: SmallVec<[usize; 8]> = replicas
             .iter()
             .copied()
             .filter(|&i| self.is_local(cluster, i) && cluster.is_queryable(i))
@@ -207,18 +211,18 @@ impl LoadBalancingPolicy for DefaultLoadBalancingPolicy {
         }
 
         // 2. The other local nodes, round robin.
-        let all: Vec<usize>;
-        let local_nodes: &[usize] = match &self.local_datacenter {
-            Some(dc) => cluster.datacenter_nodes(dc),
-            None => {
-                all = (0..cluster.nodes().len()).collect();
-                &all
-            }
-        };
         let start = self.rotation.next();
-        for i in rotated(local_nodes, start) {
+        let mut push_local = |i: usize| {
             if cluster.is_queryable(i) {
                 plan.push(i);
+            }
+        };
+        match &self.local_datacenter {
+            Some(dc) => rotated(cluster.datacenter_nodes(dc), start).for_each(&mut push_local),
+            None => {
+                let count = cluster.nodes().len();
+                let split = if count == 0 { 0 } else { start % count };
+                (split..count).chain(0..split).for_each(&mut push_local);
             }
         }
 
@@ -244,7 +248,7 @@ impl LoadBalancingPolicy for DefaultLoadBalancingPolicy {
                 }
             }
         }
-        QueryPlan::from(plan.nodes)
+        plan.plan
     }
 
     /// Local datacenter nodes are `Local`; remote ones `Remote` when plans may include them

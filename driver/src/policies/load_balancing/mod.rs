@@ -44,7 +44,10 @@ mod default;
 mod rng;
 mod round_robin;
 
+use std::fmt;
 use std::sync::Arc;
+
+use smallvec::SmallVec;
 
 pub use allow_list::AllowListPolicy;
 pub use datacenter::{local_datacenter_check, LocalDatacenterError};
@@ -54,8 +57,41 @@ pub use round_robin::{DcAwareRoundRobinPolicy, RoundRobinPolicy};
 use crate::cluster::{ClusterSnapshot, Token};
 use crate::protocol::{Consistency, SerialConsistency};
 
+/// Requests in flight per node, as a load-balancing policy may read them.
+///
+/// The session answers from its pools without building a list per request; a slice of
+/// counts indexed by node works too (tests, custom callers).
+///
+/// ```
+/// use ringbolt_driver::policies::load_balancing::NodeLoad;
+/// let counts: &[usize] = &[3, 9];
+/// assert_eq!((counts.in_flight(1), counts.in_flight(5)), (9, 0));
+/// ```
+pub trait NodeLoad: Sync {
+    /// Requests in flight on node `index` (0 when unknown).
+    fn in_flight(&self, index: usize) -> usize;
+}
+
+impl NodeLoad for [usize] {
+    fn in_flight(&self, index: usize) -> usize {
+        self.get(index).copied().unwrap_or(0)
+    }
+}
+
+impl<const N: usize> NodeLoad for [usize; N] {
+    fn in_flight(&self, index: usize) -> usize {
+        self.as_slice().in_flight(index)
+    }
+}
+
+impl NodeLoad for Vec<usize> {
+    fn in_flight(&self, index: usize) -> usize {
+        self.as_slice().in_flight(index)
+    }
+}
+
 /// What a load-balancing policy knows about one request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, Copy)]
 pub struct RoutingInfo<'a> {
     /// The keyspace the statement works in (its own, or the session's).
     pub keyspace: Option<&'a str>,
@@ -68,9 +104,21 @@ pub struct RoutingInfo<'a> {
     pub serial_consistency: Option<SerialConsistency>,
     /// A node the application asked for explicitly: the plan is then that node only.
     pub target_node: Option<usize>,
-    /// Requests in flight per node index (missing entries count as 0), so policies can move
-    /// busy nodes back.
-    pub in_flight: &'a [usize],
+    /// Requests in flight per node index (unknown nodes count as 0), so policies can move
+    /// busy nodes back. Read it through [`in_flight_on`](Self::in_flight_on).
+    pub in_flight: &'a dyn NodeLoad,
+}
+
+impl fmt::Debug for RoutingInfo<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RoutingInfo")
+            .field("keyspace", &self.keyspace)
+            .field("token", &self.token)
+            .field("consistency", &self.consistency)
+            .field("serial_consistency", &self.serial_consistency)
+            .field("target_node", &self.target_node)
+            .finish_non_exhaustive()
+    }
 }
 
 impl<'a> RoutingInfo<'a> {
@@ -80,7 +128,7 @@ impl<'a> RoutingInfo<'a> {
     /// # use ringbolt_driver::policies::RoutingInfo;
     /// # use ringbolt_driver::protocol::Consistency;
     /// let r = RoutingInfo::new(Consistency::One);
-    /// assert!(r.token.is_none() && r.in_flight.is_empty());
+    /// assert!(r.token.is_none() && r.in_flight_on(0) == 0);
     /// ```
     pub fn new(consistency: Consistency) -> RoutingInfo<'a> {
         RoutingInfo {
@@ -89,7 +137,7 @@ impl<'a> RoutingInfo<'a> {
             consistency,
             serial_consistency: None,
             target_node: None,
-            in_flight: &[],
+            in_flight: &NO_LOAD,
         }
     }
 
@@ -103,7 +151,7 @@ impl<'a> RoutingInfo<'a> {
     /// assert_eq!((r.in_flight_on(1), r.in_flight_on(5)), (9, 0));
     /// ```
     pub fn in_flight_on(&self, index: usize) -> usize {
-        self.in_flight.get(index).copied().unwrap_or(0)
+        self.in_flight.in_flight(index)
     }
 
     /// Whether the request must stay in the local datacenter: consistency `LOCAL_ONE` or
@@ -123,11 +171,18 @@ impl<'a> RoutingInfo<'a> {
     }
 }
 
+/// No load information: every node counts as idle.
+const NO_LOAD: [usize; 0] = [];
+
+/// Plans of up to this many nodes are held inline (no allocation).
+const INLINE_PLAN: usize = 16;
+
 /// The nodes to try for one request, in order, as indexes into
-/// [`ClusterSnapshot::nodes`]. No index appears twice.
+/// [`ClusterSnapshot::nodes`]. No index appears twice. Plans of up to 16 nodes are stored
+/// inline, so making one allocates nothing.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct QueryPlan {
-    nodes: Vec<usize>,
+    nodes: SmallVec<[usize; INLINE_PLAN]>,
 }
 
 impl QueryPlan {
@@ -176,7 +231,9 @@ impl QueryPlan {
 
 impl From<Vec<usize>> for QueryPlan {
     fn from(nodes: Vec<usize>) -> QueryPlan {
-        QueryPlan { nodes }
+        QueryPlan {
+            nodes: SmallVec::from_vec(nodes),
+        }
     }
 }
 
@@ -190,9 +247,36 @@ impl FromIterator<usize> for QueryPlan {
 
 impl IntoIterator for QueryPlan {
     type Item = usize;
-    type IntoIter = std::vec::IntoIter<usize>;
-    fn into_iter(self) -> Self::IntoIter {
-        self.nodes.into_iter()
+    type IntoIter = QueryPlanIntoIter;
+    fn into_iter(self) -> QueryPlanIntoIter {
+        QueryPlanIntoIter(self.nodes.into_iter())
+    }
+}
+
+/// The node indexes of a [`QueryPlan`], by value, in order.
+///
+/// ```
+/// # use ringbolt_driver::policies::QueryPlan;
+/// let mut nodes = QueryPlan::from(vec![1, 0]).into_iter();
+/// assert_eq!((nodes.next(), nodes.next(), nodes.next()), (Some(1), Some(0), None));
+/// ```
+pub struct QueryPlanIntoIter(smallvec::IntoIter<[usize; INLINE_PLAN]>);
+
+impl Iterator for QueryPlanIntoIter {
+    type Item = usize;
+    fn next(&mut self) -> Option<usize> {
+        self.0.next()
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.0.size_hint()
+    }
+}
+
+impl ExactSizeIterator for QueryPlanIntoIter {}
+
+impl fmt::Debug for QueryPlanIntoIter {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.0.as_slice()).finish()
     }
 }
 
@@ -273,7 +357,7 @@ impl<P: LoadBalancingPolicy + ?Sized> LoadBalancingPolicy for Box<P> {
 fn targeted_plan(request: &RoutingInfo<'_>, cluster: &ClusterSnapshot) -> Option<QueryPlan> {
     request.target_node.map(|i| {
         if cluster.node(i).is_some() {
-            QueryPlan { nodes: vec![i] }
+            std::iter::once(i).collect()
         } else {
             QueryPlan::default()
         }
