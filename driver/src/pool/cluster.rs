@@ -7,14 +7,14 @@
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, PoisonError, RwLock, RwLockReadGuard, Weak};
+use std::sync::{Arc, Mutex, PoisonError, RwLock, Weak};
 
 use tokio::sync::watch;
 
+use super::view::ClusterView;
 use super::{NodePool, PoolSettings, StateListener};
 use crate::cluster::{ClusterSnapshot, NodeState, NodeStatus};
 use crate::connection::ConnectionConfig;
-use crate::policies::load_balancing::NodeLoad;
 use crate::policies::reconnection::ReconnectionPolicy;
 use crate::policies::{LoadBalancingPolicy, NodeDistance};
 
@@ -28,25 +28,13 @@ pub(crate) struct ClusterPoolSettings {
     pub(crate) connection: ConnectionConfig,
 }
 
-/// Requests in flight per node index, answered from the pools (see [`ClusterPools::load`]).
-pub(crate) struct PoolLoad<'a> {
-    pools: RwLockReadGuard<'a, HashMap<SocketAddr, NodePool>>,
-    snapshot: &'a ClusterSnapshot,
-}
-
-impl NodeLoad for PoolLoad<'_> {
-    fn in_flight(&self, index: usize) -> usize {
-        self.snapshot
-            .node(index)
-            .and_then(|node| self.pools.get(&node.address))
-            .map_or(0, NodePool::in_flight)
-    }
-}
-
 /// The cluster as the session sees it: snapshot, states and pools.
 pub(crate) struct ClusterPools {
     snapshot: RwLock<Arc<ClusterSnapshot>>,
     pools: RwLock<HashMap<SocketAddr, NodePool>>,
+    /// The snapshot and its nodes' pools by index, as plans read them; replaced after each
+    /// change of either (under the states lock, so changes publish in order).
+    view: RwLock<Arc<ClusterView>>,
     states: Mutex<HashMap<SocketAddr, NodeState>>,
     policy: Arc<dyn LoadBalancingPolicy>,
     settings: ClusterPoolSettings,
@@ -65,8 +53,10 @@ impl ClusterPools {
     ) -> Arc<ClusterPools> {
         let (changes, _) = watch::channel(Vec::new());
         let settings_keyspace = settings.connection.keyspace.clone();
+        let empty = Arc::new(ClusterSnapshot::new(Vec::new(), []));
         let pools = Arc::new(ClusterPools {
-            snapshot: RwLock::new(Arc::new(ClusterSnapshot::new(Vec::new(), []))),
+            view: RwLock::new(Arc::new(ClusterView::new(empty.clone(), |_| None))),
+            snapshot: RwLock::new(empty),
             pools: RwLock::new(HashMap::new()),
             states: Mutex::new(HashMap::new()),
             policy,
@@ -101,14 +91,22 @@ impl ClusterPools {
             .cloned()
     }
 
-    /// Requests in flight per node index of `snapshot`, read from the pools when a policy
-    /// asks (nothing is collected up front). The pools stay read-locked while the returned
-    /// value lives: keep it for the time of one plan.
-    pub(crate) fn load<'a>(&'a self, snapshot: &'a ClusterSnapshot) -> PoolLoad<'a> {
-        PoolLoad {
-            pools: self.pools.read().unwrap_or_else(PoisonError::into_inner),
-            snapshot,
-        }
+    /// The current snapshot with the pool of each of its nodes: what a query plan reads.
+    pub(crate) fn view(&self) -> Arc<ClusterView> {
+        self.view
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Publishes a new view of `snapshot` with the current pools. Called whenever the
+    /// snapshot or the pools change, by whoever changed them.
+    fn refresh_view(&self, snapshot: Arc<ClusterSnapshot>) {
+        let view = {
+            let pools = self.pools.read().unwrap_or_else(PoisonError::into_inner);
+            ClusterView::new(snapshot, |address| pools.get(&address).cloned())
+        };
+        *self.view.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(view);
     }
 
     /// Requests in flight per node address.
@@ -160,10 +158,12 @@ impl ClusterPools {
             for (i, state) in known {
                 snapshot = snapshot.with_state(i, state);
             }
+            let snapshot = Arc::new(snapshot);
             *self
                 .snapshot
                 .write()
-                .unwrap_or_else(PoisonError::into_inner) = Arc::new(snapshot);
+                .unwrap_or_else(PoisonError::into_inner) = snapshot.clone();
+            self.refresh_view(snapshot);
         }
         let statuses = self.node_statuses();
         self.changes.send_replace(statuses);
@@ -268,7 +268,10 @@ impl ClusterPools {
             let Some(index) = slot.find_by_address(address) else {
                 return;
             };
-            *slot = Arc::new((**slot).clone().with_state(index, state));
+            let snapshot = Arc::new((**slot).clone().with_state(index, state));
+            *slot = snapshot.clone();
+            drop(slot);
+            self.refresh_view(snapshot);
         }
         let statuses = self.node_statuses();
         self.changes.send_replace(statuses);
@@ -345,6 +348,10 @@ impl ClusterPools {
             .drain()
             .map(|(_, p)| p)
             .collect();
+        {
+            let _states = self.states.lock().unwrap_or_else(PoisonError::into_inner);
+            self.refresh_view(self.snapshot());
+        }
         for pool in pools {
             pool.close().await;
         }

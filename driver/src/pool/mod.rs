@@ -13,6 +13,7 @@
 
 pub(crate) mod cluster;
 mod reconnect;
+pub(crate) mod view;
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};

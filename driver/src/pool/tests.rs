@@ -144,6 +144,11 @@ mod cluster_pools {
         // A state survives a refresh; a node that left loses its pool.
         pools.set_state(address(2), NodeState::Down);
         assert_eq!(pools.snapshot().state(2), Some(NodeState::Down));
+        // Plans read the same through the view: pools by node index, states included.
+        let view = pools.view();
+        assert_eq!(view.snapshot().state(2), Some(NodeState::Down));
+        assert_eq!(view.pool(1).and_then(NodePool::address), Some(address(1)));
+        assert!(view.pool(2).is_none());
         pools.apply_topology(ClusterSnapshot::new(
             vec![all[0].clone(), all[2].clone()],
             [],
@@ -152,12 +157,20 @@ mod cluster_pools {
         assert_eq!(snapshot.nodes().len(), 2);
         assert_eq!(snapshot.state(1), Some(NodeState::Down));
         assert!(pools.pool(address(1)).is_none());
+        let view = pools.view();
+        assert_eq!(view.snapshot().nodes().len(), 2);
+        assert_eq!(view.pool(0).and_then(NodePool::address), Some(address(0)));
+        assert!(view.pool(1).is_none(), "the remote node has no pool");
         let statuses = pools.node_statuses();
         assert_eq!(statuses.len(), 2);
         assert_eq!(statuses[1].datacenter, "dc2");
         assert_eq!(statuses[1].state, NodeState::Down);
         pools.close().await;
         assert!(pools.pool(address(0)).is_none());
+        assert!(
+            pools.view().pool(0).is_none(),
+            "closed pools leave the view"
+        );
     }
 
     #[tokio::test]

@@ -165,8 +165,8 @@ enum ExecutionEnd {
 }
 
 /// The plan, shared by the executions of one request.
-struct PlanCursor<'p> {
-    plan: Plan<'p>,
+struct PlanCursor {
+    plan: Plan,
     /// The next target, taken from the plan ahead of time.
     peeked: Option<Target>,
     /// Targets handed out so far.
@@ -175,7 +175,7 @@ struct PlanCursor<'p> {
     second_pass: bool,
 }
 
-impl PlanCursor<'_> {
+impl PlanCursor {
     fn next(&mut self) -> Option<Target> {
         let next = self.peeked.take().or_else(|| self.plan.next());
         self.taken += usize::from(next.is_some());
@@ -201,7 +201,7 @@ struct Run<'a> {
     executor: &'a Executor,
     spec: &'a RequestSpec<'a>,
     policy: &'a dyn RetryPolicy,
-    plan: Mutex<PlanCursor<'a>>,
+    plan: Mutex<PlanCursor>,
     /// Retries made so far (all executions), as the policy's `attempt`.
     retries: AtomicU32,
     /// Every failed attempt that led to a retry, in order.

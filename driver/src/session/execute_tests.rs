@@ -23,7 +23,7 @@ use crate::protocol::Consistency;
 struct ListPicker(Vec<Target>);
 
 impl NodePicker for ListPicker {
-    fn plan(&self, _: &RoutingInfo<'_>) -> Plan<'_> {
+    fn plan(&self, _: &RoutingInfo<'_>) -> Plan {
         Plan::List(self.0.clone().into_iter())
     }
     fn close(&self) -> BoxFuture<'_, ()> {

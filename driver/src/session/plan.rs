@@ -13,10 +13,11 @@ use std::sync::Arc;
 use futures::future::BoxFuture;
 
 use crate::cluster::control::ControlHandle;
-use crate::cluster::{murmur3_token, ClusterSnapshot, NodeStatus, Token};
+use crate::cluster::{murmur3_token, NodeStatus, Token};
 use crate::connection::Connection;
 use crate::policies::load_balancing::{QueryPlan, RoutingInfo as PolicyRouting};
 use crate::pool::cluster::ClusterPools;
+use crate::pool::view::ClusterView;
 use crate::pool::NodePool;
 use crate::protocol::{Consistency, SerialConsistency};
 
@@ -48,7 +49,7 @@ pub(crate) struct Target {
 /// indexes only and picks each node's connection when the loop gets to it (the least busy
 /// connection at that moment, nodes without a usable one skipped), so making a plan
 /// allocates nothing.
-pub(crate) enum Plan<'p> {
+pub(crate) enum Plan {
     /// At most one target, chosen up front.
     Single(Option<Target>),
     /// Targets chosen up front (test pickers).
@@ -56,14 +57,13 @@ pub(crate) enum Plan<'p> {
     List(std::vec::IntoIter<Target>),
     /// Nodes of a cluster snapshot, in the load-balancing policy's order.
     Nodes {
-        pools: &'p ClusterPools,
-        snapshot: Arc<ClusterSnapshot>,
+        view: Arc<ClusterView>,
         nodes: QueryPlan,
         next: usize,
     },
 }
 
-impl Iterator for Plan<'_> {
+impl Iterator for Plan {
     type Item = Target;
 
     fn next(&mut self) -> Option<Target> {
@@ -71,18 +71,13 @@ impl Iterator for Plan<'_> {
             Plan::Single(target) => target.take(),
             #[cfg(test)]
             Plan::List(targets) => targets.next(),
-            Plan::Nodes {
-                pools,
-                snapshot,
-                nodes,
-                next,
-            } => loop {
+            Plan::Nodes { view, nodes, next } => loop {
                 let index = *nodes.as_slice().get(*next)?;
                 *next += 1;
-                let Some(address) = snapshot.node(index).map(|n| n.address) else {
+                let Some(address) = view.snapshot().node(index).map(|n| n.address) else {
                     continue;
                 };
-                if let Some(connection) = pools.pool(address).and_then(|pool| pool.pick()) {
+                if let Some(connection) = view.pool(index).and_then(NodePool::pick) {
                     return Some(Target {
                         connection,
                         node: Some(address),
@@ -96,7 +91,7 @@ impl Iterator for Plan<'_> {
 /// Chooses connections for requests.
 pub(crate) trait NodePicker: Send + Sync {
     /// The targets to try for one request, best first.
-    fn plan(&self, routing: &RoutingInfo<'_>) -> Plan<'_>;
+    fn plan(&self, routing: &RoutingInfo<'_>) -> Plan;
     /// Closes every connection and stops reconnecting.
     fn close(&self) -> BoxFuture<'_, ()>;
     /// The protocol version the open connections negotiated, if any is open.
@@ -143,7 +138,7 @@ impl NodePicker for SingleNode {
             .map(Connection::protocol_version)
     }
 
-    fn plan(&self, _routing: &RoutingInfo<'_>) -> Plan<'_> {
+    fn plan(&self, _routing: &RoutingInfo<'_>) -> Plan {
         Plan::Single(self.pool.pick().map(|connection| Target {
             node: connection.address(),
             connection,
@@ -176,8 +171,9 @@ impl ClusterPicker {
 }
 
 impl NodePicker for ClusterPicker {
-    fn plan(&self, routing: &RoutingInfo<'_>) -> Plan<'_> {
-        let snapshot = self.pools.snapshot();
+    fn plan(&self, routing: &RoutingInfo<'_>) -> Plan {
+        let view = self.pools.view();
+        let snapshot = &**view.snapshot();
         let token = routing.routing_key.map(|key| Token(murmur3_token(key)));
         let target_node = routing
             .target_node
@@ -186,22 +182,18 @@ impl NodePicker for ClusterPicker {
             // The caller asked for a node the session does not know: nothing to try.
             return Plan::Single(None);
         }
-        let nodes = {
-            let load = self.pools.load(&snapshot);
-            let request = PolicyRouting {
-                keyspace: routing.keyspace,
-                token,
-                consistency: routing.consistency,
-                serial_consistency: routing.serial_consistency,
-                target_node,
-                in_flight: &load,
-            };
-            self.pools.policy().plan(&request, &snapshot)
+        let request = PolicyRouting {
+            keyspace: routing.keyspace,
+            token,
+            consistency: routing.consistency,
+            serial_consistency: routing.serial_consistency,
+            target_node,
+            in_flight: &*view,
         };
+        let nodes = self.pools.policy().plan(&request, snapshot);
         tracing::trace!(?token, keyspace = ?routing.keyspace, nodes = nodes.len(), "query plan");
         Plan::Nodes {
-            pools: &self.pools,
-            snapshot,
+            view,
             nodes,
             next: 0,
         }
