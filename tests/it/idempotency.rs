@@ -632,8 +632,21 @@ async fn connection_with_too_many_orphaned_streams_is_replaced() {
             .no_response(),
     );
     // All on one node (the session balances over the three otherwise), so one connection
-    // collects the orphans.
+    // collects the orphans; its pool must be open first (or the requests fail as
+    // NoConnection instead of timing out).
     let node = cluster.contact_points()[0];
+    let deadline = tokio::time::Instant::now() + WAIT;
+    while !session
+        .cluster_state()
+        .iter()
+        .any(|n| n.address == node && n.open_connections > 0)
+    {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no pool connection to {node}"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     let hung = (0..6).map(|_| {
         let statement = SimpleStatement::new("SELECT v FROM ks.kv WHERE k = 404")
             .with_target_node(node)
