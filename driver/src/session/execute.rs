@@ -151,7 +151,12 @@ pub(crate) async fn run(
             .plan(&spec.routing)
             .filter(|t| t.node.is_some() && t.node != node)
             .collect();
-        let _ = tokio::time::timeout_at(deadline, prepare_on_all(&others, prepare)).await;
+        // Boxed: a rare path, kept out of every request's future.
+        let _ = Box::pin(tokio::time::timeout_at(
+            deadline,
+            prepare_on_all(&others, prepare),
+        ))
+        .await;
     }
     Ok(frame)
 }
@@ -226,8 +231,9 @@ impl Run<'_> {
             plan.second_pass = true;
         }
         // A single-node plan: one more pass on a fresh plan, waiting briefly for the pool to
-        // reopen a connection that dropped.
-        wait_for_target(self.picker, &self.spec.routing).await
+        // reopen a connection that dropped (boxed: a rare path, kept out of every request's
+        // future).
+        Box::pin(wait_for_target(self.picker, &self.spec.routing)).await
     }
 
     fn record(&self, node: Option<SocketAddr>, error: QueryError) {
@@ -264,7 +270,8 @@ impl Run<'_> {
             {
                 let statement = self.spec.prepared.iter().find(|p| p.id == id);
                 if let (false, Some(statement)) = (reprepared, statement) {
-                    if let Err(e) = reprepare(&target.connection, statement).await {
+                    // Boxed: a rare path, kept out of every request's future.
+                    if let Err(e) = Box::pin(reprepare(&target.connection, statement)).await {
                         return ExecutionEnd::Done(Err(QueryError::Prepare(Box::new(e))));
                     }
                     Counters::bump(&counters.reprepared);
