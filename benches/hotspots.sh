@@ -30,7 +30,9 @@ echo "== allocation sites ($tag, under valgrind: slow)"
 valgrind -q --tool=dhat --dhat-out-file="$OUT/dhat-$tag.json" \
     "$BIN/bench-$CLIENT-client" "${ARGS[@]}" --warmup-ms 300 --duration-ms 1000 >/dev/null 2>"$OUT/dhat-$tag.log" ||
     { cat "$OUT/dhat-$tag.log" >&2; exit 1; }
-python3 tools/dhat_sites.py "$OUT/dhat-$tag.json"
+REQUESTS=$(sed -n 's/^TOTAL requests=//p' "$OUT/dhat-$tag.log")
+[ -n "$REQUESTS" ] || { echo "the client did not report its request count" >&2; cat "$OUT/dhat-$tag.log" >&2; exit 1; }
+python3 tools/dhat_sites.py "$OUT/dhat-$tag.json" "$REQUESTS"
 
 echo
 echo "== CPU samples ($tag)"

@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
 """Allocation sites per request from a `valgrind --tool=dhat` profile of a benchmark client.
 
-Usage: dhat_sites.py DHAT_JSON [ANCHOR]
+Usage: dhat_sites.py DHAT_JSON REQUESTS
+       dhat_sites.py DHAT_JSON --anchor ANCHOR
 
-Each request creates exactly one response oneshot channel (both drivers), so the number of
-blocks allocated at the site whose stack mentions ANCHOR (default `oneshot.rs`) is the number
-of requests; every site allocating at least half that many blocks is listed with its blocks per
-request, the mean block size and the first three frames outside the allocator and std.
+REQUESTS is the number of requests the profiled process made (the clients print it on stderr as
+`TOTAL requests=N`). With --anchor instead, the number of blocks allocated at the site whose
+stack mentions ANCHOR is taken as the number of requests (for a driver known to allocate there
+once per request). Every site allocating at least half a block per request is listed with its
+blocks per request, the mean block size and the first three frames outside the allocator and
+std.
 """
 import json
 import re
@@ -20,20 +23,27 @@ NOISE = re.compile(r"/work/[^ ]*?/(?=(driver|benches|macros)/)|/root/\.cargo/reg
 
 
 def main() -> int:
-    if len(sys.argv) < 2:
+    if len(sys.argv) < 3:
         print(__doc__, file=sys.stderr)
         return 2
-    anchor = sys.argv[2] if len(sys.argv) > 2 else "oneshot.rs"
     with open(sys.argv[1]) as f:
         profile = json.load(f)
     frames = profile["ftbl"]
     points = profile["pps"]
-    anchored = [p["tbk"] for p in points if any(anchor in frames[i] for i in p["fs"])]
-    if not anchored:
-        print(f"no allocation site mentions {anchor!r}", file=sys.stderr)
-        return 1
-    requests = max(anchored)
-    print(f"# {requests} requests (blocks allocated at the {anchor} site)")
+    if sys.argv[2:3] == ["--anchor"] and len(sys.argv) > 3:
+        anchor = sys.argv[3]
+        anchored = [p["tbk"] for p in points if any(anchor in frames[i] for i in p["fs"])]
+        if not anchored:
+            print(f"no allocation site mentions {anchor!r}", file=sys.stderr)
+            return 1
+        requests = max(anchored)
+        print(f"# {requests} requests (blocks allocated at the {anchor} site)")
+    elif len(sys.argv) > 2 and sys.argv[2].isdigit() and int(sys.argv[2]) > 0:
+        requests = int(sys.argv[2])
+        print(f"# {requests} requests (as the client counted them)")
+    else:
+        print(__doc__, file=sys.stderr)
+        return 2
     total = 0.0
     for p in sorted(points, key=lambda p: -p["tbk"]):
         if p["tbk"] < requests / 2:

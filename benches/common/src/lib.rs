@@ -267,6 +267,9 @@ where
     for w in workers {
         let _ = w.await;
     }
+    // Every request of the process, warm-up included: what allocation profiles of the whole
+    // run (benches/hotspots.sh) divide by.
+    eprintln!("TOTAL requests={}", done.get());
     if let Some(e) = failure.take() {
         return Err(format!("a request failed: {e}"));
     }
