@@ -193,9 +193,9 @@ fn sample_responses() -> Vec<Response> {
     let rows = Rows::from_cells(
         RowsMetadata {
             columns_count: 2,
-            paging_state: Some(vec![5]),
+            paging_state: Some(bytes::Bytes::from_static(&[5])),
             new_metadata_id: None,
-            columns: columns.clone(),
+            columns: columns.clone().into(),
         },
         vec![vec![Some(&b"x"[..]), None], vec![None, Some(&[1, 2][..])]],
     )

@@ -249,8 +249,7 @@ impl Session {
         if let Response::Result(ResultBody::Rows(rows)) = &frame.response {
             if let Some(new_id) = &rows.metadata.new_metadata_id {
                 if !rows.metadata.columns.is_empty() {
-                    let columns: Arc<[ColumnSpec]> = rows.metadata.columns.as_slice().into();
-                    inner.update_result_metadata(new_id.clone(), columns);
+                    inner.update_result_metadata(new_id.clone(), rows.metadata.columns.clone());
                 }
             }
         }

@@ -7,7 +7,9 @@ use uuid::Uuid;
 
 use super::errors::RowsError;
 use super::statement::PagingState;
-use crate::protocol::response::{ColumnSpec, ResultBody, Rows, RowsReader, SchemaChange};
+use crate::protocol::response::{
+    ColumnSpec, ResultBody, Rows, RowsMetadata, RowsReader, SchemaChange,
+};
 use crate::types::DeserializeRow;
 
 /// The result of one request (one page for a SELECT).
@@ -30,10 +32,10 @@ impl QueryResult {
     ) -> Self {
         let columns = match (&body, cached_columns) {
             (ResultBody::Rows(rows), _) if !rows.metadata.columns.is_empty() => {
-                Arc::from(rows.metadata.columns.as_slice())
+                Arc::clone(&rows.metadata.columns)
             }
             (_, Some(cached)) => cached,
-            _ => Arc::from(Vec::new()),
+            _ => RowsMetadata::no_columns(),
         };
         QueryResult {
             body,

@@ -147,9 +147,13 @@ fn rows(
 ) -> Response {
     let metadata = RowsMetadata {
         columns_count: i32::try_from(columns.len()).unwrap(),
-        paging_state: paging,
+        paging_state: paging.map(bytes::Bytes::from),
         new_metadata_id: None,
-        columns: if send_columns { columns } else { Vec::new() },
+        columns: if send_columns {
+            columns.into()
+        } else {
+            RowsMetadata::no_columns()
+        },
     };
     let rows = Rows::from_cells(
         metadata,
@@ -276,7 +280,7 @@ impl Kv {
                     },
                     result_metadata: RowsMetadata {
                         columns_count: i32::try_from(result_columns.len()).unwrap(),
-                        columns: result_columns,
+                        columns: result_columns.into(),
                         ..RowsMetadata::default()
                     },
                 })))
@@ -296,7 +300,7 @@ impl Kv {
                         columns_count: 2,
                         paging_state: None,
                         new_metadata_id: Some(b"m2".to_vec()),
-                        columns: vec![text_column("v"), text_column("extra")],
+                        columns: vec![text_column("v"), text_column("extra")].into(),
                     };
                     let cells = [[Some(&b"v1"[..]), Some(&b"x"[..])]];
                     let rows = Rows::from_cells(metadata, cells.iter().map(|r| r.iter().copied()))
