@@ -610,9 +610,12 @@ async fn changed_result_metadata_updates_the_prepared_statement() {
         .await
         .unwrap();
     assert_eq!(prepared.result_columns().len(), 1);
-    // Cached metadata lets the server skip columns; rows still decode.
+    // Cached metadata lets the server skip columns; rows still decode, sharing the prepared
+    // statement's columns.
     let result = session.execute(&prepared, Vals(vec!["k4"])).await.unwrap();
     assert_eq!(result.columns().len(), 1);
+    let rows = result.rows_raw().unwrap();
+    assert!(Arc::ptr_eq(rows.columns(), &prepared.result_columns()));
     let Texts(row) = result.single_row().unwrap();
     assert_eq!(row, vec![Some("v4".into())]);
 
@@ -620,6 +623,9 @@ async fn changed_result_metadata_updates_the_prepared_statement() {
     let result = session.execute(&prepared, Vals(vec!["k1"])).await.unwrap();
     assert_eq!(result.columns().len(), 2);
     assert_eq!(prepared.result_columns().len(), 2);
+    // The statement keeps the columns the answer brought (decoded once, then shared).
+    let rows = result.rows_raw().unwrap();
+    assert!(Arc::ptr_eq(rows.columns(), &prepared.result_columns()));
     assert_eq!(
         prepared.inner.result_metadata().id.as_deref(),
         Some(&b"m2"[..])
@@ -711,6 +717,10 @@ async fn protocol_v4_executes_without_result_metadata_ids() {
         .unwrap();
     assert!(prepared.inner.result_metadata().id.is_none());
     let result = session.execute(&prepared, Vals(vec!["k9"])).await.unwrap();
+    // v4 sends the columns with every answer: they match the prepared ones, which are shared.
+    let rows = result.rows_raw().unwrap();
+    assert_eq!(rows.metadata.columns_count, 1);
+    assert!(Arc::ptr_eq(rows.columns(), &prepared.result_columns()));
     let Texts(row) = result.single_row().unwrap();
     assert_eq!(row, vec![Some("v9".into())]);
     kv.forget_next_execute.store(true, Ordering::SeqCst);

@@ -117,4 +117,6 @@ impl Response {
 }
 
 #[cfg(test)]
+mod rows_tests;
+#[cfg(test)]
 mod tests;
