@@ -229,7 +229,7 @@ impl Canned {
                     name: name.clone(),
                     typ: typ.clone(),
                 })
-                .collect(),
+                .collect::<Vec<_>>(),
         );
         let row: Option<Vec<Option<Vec<u8>>>> = match table.name.as_str() {
             "system.local" => Some(specs.iter().map(|(n, _)| self.local_cell(n)).collect()),

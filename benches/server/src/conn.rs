@@ -185,7 +185,7 @@ mod tests {
 
     fn execute(id: &[u8], skip_metadata: bool) -> Request {
         Request::Execute(Execute {
-            id: id.to_vec(),
+            id: Bytes::copy_from_slice(id),
             result_metadata_id: None,
             params: QueryParameters {
                 consistency: Consistency::One,

@@ -48,9 +48,9 @@ use std::sync::Arc;
 
 use tokio::sync::{broadcast, watch};
 
-use crate::protocol::frame::{decode_response, ResponseFrame};
+use crate::protocol::frame::{decode_response_with, ResponseFrame};
 use crate::protocol::request::{EventType, Query, QueryParameters, Register, Request};
-use crate::protocol::response::{Event, Response, ResultBody, Supported};
+use crate::protocol::response::{ColumnSpec, Event, Response, ResultBody, Supported};
 use crate::protocol::ProtocolVersion;
 use framing::FrameWriter;
 pub(crate) use handshake::response_name;
@@ -225,8 +225,22 @@ impl Connection {
         request: impl Borrow<Request>,
         tracing: bool,
     ) -> Result<ResponseFrame, ConnectionError> {
-        let raw = self.inner.shared.send(request.borrow(), tracing).await?;
-        decode_response(&raw.header, raw.body).map_err(ConnectionError::Protocol)
+        self.send_with_columns(request.borrow(), tracing, None)
+            .await
+    }
+
+    /// Like [`Connection::send_traced`], for a request whose result columns may be
+    /// `known_columns` (an EXECUTE of a prepared statement): the answer's rows share them rather
+    /// than decoding a copy (see [`decode_response_with`]).
+    pub(crate) async fn send_with_columns(
+        &self,
+        request: &Request,
+        tracing: bool,
+        known_columns: Option<&Arc<[ColumnSpec]>>,
+    ) -> Result<ResponseFrame, ConnectionError> {
+        let raw = self.inner.shared.send(request, tracing).await?;
+        decode_response_with(&raw.header, raw.body, known_columns)
+            .map_err(ConnectionError::Protocol)
     }
 
     /// Runs `USE <keyspace>` on this connection.

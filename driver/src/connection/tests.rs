@@ -283,7 +283,8 @@ async fn frames_larger_than_a_segment_cross_several_segments() {
                     table: "t".into(),
                     name: "b".into(),
                     typ: ColumnType::Blob,
-                }],
+                }]
+                .into(),
                 ..RowsMetadata::default()
             };
             let rows = Rows::from_cells(metadata, [[Some(q.query.as_bytes())]]).unwrap();

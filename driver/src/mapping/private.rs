@@ -52,18 +52,22 @@ pub trait TimeuuidField {
 impl TimeuuidField for uuid::Uuid {}
 impl TimeuuidField for Option<uuid::Uuid> {}
 
-/// Finds each of `names` among the result's columns: the plan of a derived row mapper.
-pub fn plan_columns(columns: &[ColumnSpec], names: &[&str]) -> Result<Vec<usize>, TypeCheckError> {
-    names
-        .iter()
-        .map(|name| {
-            columns.iter().position(|c| c.name == *name).ok_or_else(|| {
-                TypeCheckError::MissingColumn {
-                    name: (*name).to_owned(),
-                }
-            })
-        })
-        .collect()
+/// Finds each of `names` among the result's columns: the plan of a derived row mapper, one
+/// column position per field, in an array (no allocation per result).
+pub fn plan_columns<const N: usize>(
+    columns: &[ColumnSpec],
+    names: &[&str; N],
+) -> Result<[usize; N], TypeCheckError> {
+    let mut plan = [0; N];
+    for (slot, name) in plan.iter_mut().zip(names) {
+        *slot = columns
+            .iter()
+            .position(|c| c.name == *name)
+            .ok_or_else(|| TypeCheckError::MissingColumn {
+                name: (*name).to_owned(),
+            })?;
+    }
+    Ok(plan)
 }
 
 fn column<'c>(
@@ -281,7 +285,8 @@ mod tests {
     #[test]
     fn plan_finds_columns_by_name() {
         let cols = [spec("b", ColumnType::Int), spec("a", ColumnType::Text)];
-        assert_eq!(plan_columns(&cols, &["a", "b"]), Ok(vec![1, 0]));
+        assert_eq!(plan_columns(&cols, &["a", "b"]), Ok([1, 0]));
+        assert_eq!(plan_columns(&cols, &[]), Ok([]));
         assert_eq!(
             plan_columns(&cols, &["c"]),
             Err(TypeCheckError::MissingColumn { name: "c".into() })

@@ -313,13 +313,18 @@ fn unhex(s: &str) -> Result<String, DecodeError> {
     String::from_utf8(bytes).map_err(|_| bad)
 }
 
-/// A custom type as received: vectors become [`ColumnType::Vector`], anything else stays custom.
-fn parse_custom(class: &str) -> Result<ColumnType, DecodeError> {
-    let trimmed = class.trim();
-    if trimmed
+/// Whether a custom type's class name is a vector's, which decodes to [`ColumnType::Vector`].
+fn is_vector_class(class: &str) -> bool {
+    class
+        .trim()
         .strip_prefix(MARSHAL)
         .is_some_and(|rest| rest.starts_with("VectorType("))
-    {
+}
+
+/// A custom type as received: vectors become [`ColumnType::Vector`], anything else stays custom.
+fn parse_custom(class: &str) -> Result<ColumnType, DecodeError> {
+    if is_vector_class(class) {
+        let trimmed = class.trim();
         let mut p = ClassParser { s: trimmed, pos: 0 };
         let t = p.parse(0)?;
         p.skip_ws();
@@ -493,5 +498,6 @@ impl<'s> ClassParser<'s> {
     }
 }
 
+mod matching;
 #[cfg(test)]
 mod tests;

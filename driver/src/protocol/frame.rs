@@ -89,11 +89,13 @@ pub struct FrameHeader {
 /// The length of a frame header.
 pub const HEADER_LENGTH: usize = 9;
 
+use std::sync::Arc;
+
 use bytes::{Buf, Bytes, BytesMut};
 
 use super::primitives::{int_len, write_bytes_map, write_string_list, write_uuid, Reader};
 use super::request::Request;
-use super::response::Response;
+use super::response::{ColumnSpec, Response};
 use super::{DecodeError, EncodeError};
 
 impl ProtocolVersion {
@@ -424,6 +426,18 @@ pub fn decode_request(h: &FrameHeader, body: &[u8]) -> Result<RequestFrame, Deco
 
 /// Decodes a response frame's body. Rows borrow from `body` without copying.
 pub fn decode_response(h: &FrameHeader, body: Bytes) -> Result<ResponseFrame, DecodeError> {
+    decode_response_with(h, body, None)
+}
+
+/// Like [`decode_response`], for the answer to a request whose result columns may be
+/// `known_columns` (an EXECUTE of a prepared statement): rows then share those columns rather
+/// than decoding a copy, also when the server skipped them (No_metadata). See
+/// [`RowsMetadata::decode_with`](super::response::RowsMetadata::decode_with).
+pub fn decode_response_with(
+    h: &FrameHeader,
+    body: Bytes,
+    known_columns: Option<&Arc<[ColumnSpec]>>,
+) -> Result<ResponseFrame, DecodeError> {
     let v = check_header(h, body.len(), true)?;
     let mut r = Reader::new(&body);
     let tracing_id = if h.flags.contains(FrameFlags::TRACING) {
@@ -442,7 +456,7 @@ pub fn decode_response(h: &FrameHeader, body: Bytes) -> Result<ResponseFrame, De
         None
     };
     let start = r.position();
-    let response = Response::decode_body(h.opcode, v, body.slice(start..))?;
+    let response = Response::decode_body_with(h.opcode, v, body.slice(start..), known_columns)?;
     Ok(ResponseFrame {
         stream: h.stream,
         tracing_id,

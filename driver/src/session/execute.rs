@@ -38,7 +38,7 @@ use crate::connection::{Connection, ConnectionError};
 use crate::policies::retry::{gate, RequestFailure, RetryDecision, RetryPolicy};
 use crate::protocol::frame::ResponseFrame;
 use crate::protocol::request::Request;
-use crate::protocol::response::{ErrorBody, ErrorCode, Response, ResultBody};
+use crate::protocol::response::{ColumnSpec, ErrorBody, ErrorCode, Response, ResultBody};
 use crate::protocol::Consistency;
 
 /// How long a single-node plan waits for its pool to reopen a connection before the second
@@ -56,6 +56,9 @@ pub(crate) struct RequestSpec<'a> {
     pub(crate) prepared: &'a [Arc<PreparedInner>],
     /// The statement's own retry policy, overriding the session's.
     pub(crate) retry_policy: Option<Arc<dyn RetryPolicy>>,
+    /// The result columns the answer is expected to have (an EXECUTE of a prepared statement
+    /// that returns rows): decoding the answer shares them rather than copying its own.
+    pub(crate) known_columns: Option<&'a Arc<[ColumnSpec]>>,
 }
 
 impl RequestSpec<'_> {
@@ -336,7 +339,8 @@ impl Run<'_> {
                 reason: "too many orphaned stream ids; the connection is being replaced".into(),
             }));
         }
-        let send = connection.send_traced(request, self.spec.tracing);
+        let send =
+            connection.send_with_columns(request, self.spec.tracing, self.spec.known_columns);
         let sent = match self.executor.options.attempt_timeout {
             Some(limit) => match tokio::time::timeout(limit, send).await {
                 Ok(sent) => sent,

@@ -141,7 +141,7 @@ impl Session {
             None => (None, session_keyspace.as_deref()),
         };
         let frame = self
-            .run(&request, options, keyspace, key, &prepared)
+            .run(&request, options, keyspace, key, &prepared, None)
             .await?;
         self.to_result(frame, None, "BATCH")
     }
@@ -205,7 +205,7 @@ impl Session {
         });
         let keyspace = self.keyspace();
         let frame = self
-            .run(&request, options, keyspace.as_deref(), None, &[])
+            .run(&request, options, keyspace.as_deref(), None, &[], None)
             .await?;
         let result = self.to_result(frame, None, "QUERY")?;
         if let Some(keyspace) = result.set_keyspace() {
@@ -237,6 +237,8 @@ impl Session {
             Request::Execute(execute) => prepared.routing_key_ref(&execute.params.values),
             _ => None,
         };
+        // The answer's rows are decoded against the columns prepared (shared, not copied).
+        let known_columns = Some(&cached.columns).filter(|columns| !columns.is_empty());
         let frame = self
             .run(
                 &request,
@@ -244,13 +246,13 @@ impl Session {
                 routing_keyspace(inner),
                 routing_key.as_deref(),
                 std::slice::from_ref(inner),
+                known_columns,
             )
             .await?;
         if let Response::Result(ResultBody::Rows(rows)) = &frame.response {
             if let Some(new_id) = &rows.metadata.new_metadata_id {
                 if !rows.metadata.columns.is_empty() {
-                    let columns: Arc<[ColumnSpec]> = rows.metadata.columns.as_slice().into();
-                    inner.update_result_metadata(new_id.clone(), columns);
+                    inner.update_result_metadata(new_id.clone(), rows.metadata.columns.clone());
                 }
             }
         }
@@ -271,7 +273,7 @@ impl Session {
             keyspace: None,
         });
         let frame = self
-            .run(&request, options, keyspace.as_deref(), None, &[])
+            .run(&request, options, keyspace.as_deref(), None, &[], None)
             .await?;
         match frame.response {
             Response::Result(ResultBody::Prepared(result)) => {
@@ -328,6 +330,7 @@ impl Session {
         keyspace: Option<&str>,
         routing_key: Option<&[u8]>,
         prepared: &[Arc<PreparedInner>],
+        known_columns: Option<&Arc<[ColumnSpec]>>,
     ) -> Result<ResponseFrame, QueryError> {
         let spec = RequestSpec {
             request,
@@ -345,6 +348,7 @@ impl Session {
             timeout: self.timeout(options),
             prepared,
             retry_policy: options.retry_policy.as_ref().map(|p| p.0.clone()),
+            known_columns,
         };
         let started = tokio::time::Instant::now();
         let deadline = started + spec.timeout;

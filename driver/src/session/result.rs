@@ -3,11 +3,14 @@
 use std::marker::PhantomData;
 use std::sync::Arc;
 
+use smallvec::{smallvec, SmallVec};
 use uuid::Uuid;
 
 use super::errors::RowsError;
 use super::statement::PagingState;
-use crate::protocol::response::{ColumnSpec, ResultBody, Rows, RowsReader, SchemaChange};
+use crate::protocol::response::{
+    ColumnSpec, ResultBody, Rows, RowsMetadata, RowsReader, SchemaChange,
+};
 use crate::types::DeserializeRow;
 
 /// The result of one request (one page for a SELECT).
@@ -30,10 +33,10 @@ impl QueryResult {
     ) -> Self {
         let columns = match (&body, cached_columns) {
             (ResultBody::Rows(rows), _) if !rows.metadata.columns.is_empty() => {
-                Arc::from(rows.metadata.columns.as_slice())
+                Arc::clone(&rows.metadata.columns)
             }
             (_, Some(cached)) => cached,
-            _ => Arc::from(Vec::new()),
+            _ => RowsMetadata::no_columns(),
         };
         QueryResult {
             body,
@@ -73,11 +76,12 @@ impl QueryResult {
     pub fn rows<'r, T: DeserializeRow<'r>>(&'r self) -> Result<TypedRows<'r, T>, RowsError> {
         let rows = self.rows_raw().ok_or(RowsError::NotRows)?;
         let plan = T::plan(&self.columns).map_err(RowsError::TypeCheck)?;
+        let reader = rows.reader();
         Ok(TypedRows {
-            reader: rows.reader(),
+            cells: smallvec![None; reader.row_width()],
+            reader,
             plan,
             columns: &self.columns,
-            cells: Vec::with_capacity(self.columns.len()),
             remaining: usize::try_from(rows.rows_count).unwrap_or(0),
             failed: false,
             row: PhantomData,
@@ -149,8 +153,8 @@ impl QueryResult {
             return Ok(true);
         };
         let mut reader = rows.reader();
-        let mut cells = Vec::with_capacity(self.columns.len());
-        if !reader.next_row(&mut cells).map_err(RowsError::Decode)? {
+        let mut cells: Cells<'_> = smallvec![None; reader.row_width()];
+        if !reader.read_row(&mut cells).map_err(RowsError::Decode)? {
             return Err(RowsError::NoRows);
         }
         match cells.get(index) {
@@ -165,12 +169,18 @@ impl QueryResult {
     }
 }
 
+/// Rows of up to this many columns are read without allocating a buffer for their cells.
+const INLINE_CELLS: usize = 16;
+
+/// The cells of one row (`None` for null), borrowed from the result.
+type Cells<'r> = SmallVec<[Option<&'r [u8]>; INLINE_CELLS]>;
+
 /// An iterator over the rows of a result as `T`.
 pub struct TypedRows<'r, T: DeserializeRow<'r>> {
     reader: RowsReader<'r>,
     plan: T::Plan,
     columns: &'r [ColumnSpec],
-    cells: Vec<Option<&'r [u8]>>,
+    cells: Cells<'r>,
     remaining: usize,
     failed: bool,
     row: PhantomData<T>,
@@ -183,8 +193,7 @@ impl<'r, T: DeserializeRow<'r>> Iterator for TypedRows<'r, T> {
         if self.failed || self.remaining == 0 {
             return None;
         }
-        self.cells.clear();
-        match self.reader.next_row(&mut self.cells) {
+        match self.reader.read_row(&mut self.cells) {
             Ok(true) => {}
             Ok(false) => return None,
             Err(e) => {

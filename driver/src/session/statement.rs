@@ -251,7 +251,7 @@ impl PreparedInner {
             pk_indexes: prepared.metadata.pk_indexes,
             result: RwLock::new(ResultMetadata {
                 id: prepared.result_metadata_id.map(Bytes::from),
-                columns: prepared.result_metadata.columns.into(),
+                columns: prepared.result_metadata.columns,
             }),
             values_size: AtomicUsize::new(0),
         }

@@ -147,9 +147,13 @@ fn rows(
 ) -> Response {
     let metadata = RowsMetadata {
         columns_count: i32::try_from(columns.len()).unwrap(),
-        paging_state: paging,
+        paging_state: paging.map(bytes::Bytes::from),
         new_metadata_id: None,
-        columns: if send_columns { columns } else { Vec::new() },
+        columns: if send_columns {
+            columns.into()
+        } else {
+            RowsMetadata::no_columns()
+        },
     };
     let rows = Rows::from_cells(
         metadata,
@@ -276,7 +280,7 @@ impl Kv {
                     },
                     result_metadata: RowsMetadata {
                         columns_count: i32::try_from(result_columns.len()).unwrap(),
-                        columns: result_columns,
+                        columns: result_columns.into(),
                         ..RowsMetadata::default()
                     },
                 })))
@@ -296,7 +300,7 @@ impl Kv {
                         columns_count: 2,
                         paging_state: None,
                         new_metadata_id: Some(b"m2".to_vec()),
-                        columns: vec![text_column("v"), text_column("extra")],
+                        columns: vec![text_column("v"), text_column("extra")].into(),
                     };
                     let cells = [[Some(&b"v1"[..]), Some(&b"x"[..])]];
                     let rows = Rows::from_cells(metadata, cells.iter().map(|r| r.iter().copied()))
@@ -606,9 +610,12 @@ async fn changed_result_metadata_updates_the_prepared_statement() {
         .await
         .unwrap();
     assert_eq!(prepared.result_columns().len(), 1);
-    // Cached metadata lets the server skip columns; rows still decode.
+    // Cached metadata lets the server skip columns; rows still decode, sharing the prepared
+    // statement's columns.
     let result = session.execute(&prepared, Vals(vec!["k4"])).await.unwrap();
     assert_eq!(result.columns().len(), 1);
+    let rows = result.rows_raw().unwrap();
+    assert!(Arc::ptr_eq(rows.columns(), &prepared.result_columns()));
     let Texts(row) = result.single_row().unwrap();
     assert_eq!(row, vec![Some("v4".into())]);
 
@@ -616,6 +623,9 @@ async fn changed_result_metadata_updates_the_prepared_statement() {
     let result = session.execute(&prepared, Vals(vec!["k1"])).await.unwrap();
     assert_eq!(result.columns().len(), 2);
     assert_eq!(prepared.result_columns().len(), 2);
+    // The statement keeps the columns the answer brought (decoded once, then shared).
+    let rows = result.rows_raw().unwrap();
+    assert!(Arc::ptr_eq(rows.columns(), &prepared.result_columns()));
     assert_eq!(
         prepared.inner.result_metadata().id.as_deref(),
         Some(&b"m2"[..])
@@ -707,6 +717,10 @@ async fn protocol_v4_executes_without_result_metadata_ids() {
         .unwrap();
     assert!(prepared.inner.result_metadata().id.is_none());
     let result = session.execute(&prepared, Vals(vec!["k9"])).await.unwrap();
+    // v4 sends the columns with every answer: they match the prepared ones, which are shared.
+    let rows = result.rows_raw().unwrap();
+    assert_eq!(rows.metadata.columns_count, 1);
+    assert!(Arc::ptr_eq(rows.columns(), &prepared.result_columns()));
     let Texts(row) = result.single_row().unwrap();
     assert_eq!(row, vec![Some("v9".into())]);
     kv.forget_next_execute.store(true, Ordering::SeqCst);

@@ -156,6 +156,8 @@ fn order_tokens(p: &TokenStream, order: Order) -> TokenStream {
 fn expand_row(model: &Model<'_>, p: &TokenStream) -> TokenStream {
     let ident = model.ident;
     let names: Vec<&String> = model.columns().map(|f| &f.column).collect();
+    // The plan is an array: one column position per field, nothing allocated per result.
+    let count = names.len();
     let checks = model.columns().enumerate().map(|(i, f)| {
         let ty = f.ty;
         let name = &f.column;
@@ -186,7 +188,7 @@ fn expand_row(model: &Model<'_>, p: &TokenStream) -> TokenStream {
         where
             #(#bounds,)*
         {
-            type Plan = #p::Vec<usize>;
+            type Plan = [usize; #count];
 
             fn plan(columns: &[#p::ColumnSpec]) -> #p::Result<Self::Plan, #p::TypeCheckError> {
                 let plan = #p::plan_columns(columns, &[#(#names),*])?;

@@ -8,7 +8,7 @@ use super::{exec_batch, exec_ddl, exec_select, exec_write, parse_binds, RequestC
 use ringbolt_cql::ast::{QualifiedName, Statement};
 use ringbolt_cql::ParseError;
 use ringbolt_driver::protocol::request::{Batch, BatchStatement, Execute, Query, QueryParameters};
-use ringbolt_driver::protocol::response::ResultBody;
+use ringbolt_driver::protocol::response::{ResultBody, RowsMetadata};
 use std::sync::Arc;
 
 /// The state of one statement's execution.
@@ -175,7 +175,7 @@ pub(crate) fn run_execute(
         if changed {
             rows.metadata.new_metadata_id = Some(current);
         } else if skip {
-            rows.metadata.columns.clear();
+            rows.metadata.columns = RowsMetadata::no_columns();
         }
     }
     Ok(result)

@@ -533,7 +533,7 @@ pub(crate) fn prepare(
             columns_count: i32::try_from(result.len()).unwrap_or(i32::MAX),
             paging_state: None,
             new_metadata_id: None,
-            columns: result,
+            columns: result.into(),
         },
     }))
 }

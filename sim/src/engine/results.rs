@@ -38,9 +38,13 @@ pub fn rows_body(
     ResultBody::Rows(Rows {
         metadata: RowsMetadata {
             columns_count,
-            paging_state,
+            paging_state: paging_state.map(bytes::Bytes::from),
             new_metadata_id: None,
-            columns: if skip_metadata { Vec::new() } else { columns },
+            columns: if skip_metadata {
+                RowsMetadata::no_columns()
+            } else {
+                columns.into()
+            },
         },
         rows_count: i32::try_from(rows.len()).unwrap_or(i32::MAX),
         content: bytes::Bytes::from(content),

@@ -2,9 +2,11 @@
 //! encoded (ringbolt-sim).
 
 mod auth;
+mod col_specs;
 mod error;
 mod event;
 mod result;
+mod rows;
 mod supported;
 
 pub use auth::{AuthChallenge, AuthSuccess, Authenticate};
@@ -12,9 +14,8 @@ pub use error::{ErrorBody, ErrorCode, FailureReason, WriteType};
 pub use event::{
     Event, SchemaChange, SchemaChangeTarget, SchemaChangeType, StatusChange, TopologyChange,
 };
-pub use result::{
-    ColumnSpec, PreparedMetadata, PreparedResult, ResultBody, Rows, RowsMetadata, RowsReader,
-};
+pub use result::{ColumnSpec, PreparedMetadata, PreparedResult, ResultBody};
+pub use rows::{Rows, RowsMetadata, RowsReader};
 pub use supported::Supported;
 
 /// Any response message.
@@ -37,6 +38,8 @@ pub enum Response {
     /// AUTH_SUCCESS
     AuthSuccess(AuthSuccess),
 }
+
+use std::sync::Arc;
 
 use super::primitives::Reader;
 use super::{DecodeError, EncodeError, Opcode, ProtocolVersion};
@@ -81,13 +84,25 @@ impl Response {
         v: ProtocolVersion,
         body: bytes::Bytes,
     ) -> Result<Response, DecodeError> {
+        Response::decode_body_with(op, v, body, None)
+    }
+
+    /// Like [`Response::decode_body`], for the answer to a request whose result columns may be
+    /// `known` (an EXECUTE of a prepared statement): a RESULT of rows then shares them instead of
+    /// decoding its own copy (see [`RowsMetadata::decode_with`]).
+    pub fn decode_body_with(
+        op: Opcode,
+        v: ProtocolVersion,
+        body: bytes::Bytes,
+        known: Option<&Arc<[ColumnSpec]>>,
+    ) -> Result<Response, DecodeError> {
         let mut r = Reader::new(&body);
         Ok(match op {
             Opcode::Error => Response::Error(ErrorBody::decode(&mut r, v)?),
             Opcode::Ready => Response::Ready,
             Opcode::Authenticate => Response::Authenticate(Authenticate::decode(&mut r)?),
             Opcode::Supported => Response::Supported(Supported::decode(&mut r)?),
-            Opcode::Result => Response::Result(ResultBody::decode(body.clone(), v)?),
+            Opcode::Result => Response::Result(ResultBody::decode_with(body.clone(), v, known)?),
             Opcode::Event => Response::Event(Event::decode(&mut r)?),
             Opcode::AuthChallenge => Response::AuthChallenge(AuthChallenge::decode(&mut r)?),
             Opcode::AuthSuccess => Response::AuthSuccess(AuthSuccess::decode(&mut r)?),
@@ -101,5 +116,7 @@ impl Response {
     }
 }
 
+#[cfg(test)]
+mod rows_tests;
 #[cfg(test)]
 mod tests;

@@ -424,12 +424,13 @@ fn col(table: &str, name: &str, typ: ColumnType) -> ColumnSpec {
 fn rows_with_global_table_spec() {
     let metadata = RowsMetadata {
         columns_count: 2,
-        paging_state: Some(vec![0xAA]),
+        paging_state: Some(Bytes::from_static(&[0xAA])),
         new_metadata_id: None,
         columns: vec![
             col("t", "id", ColumnType::Int),
             col("t", "v", ColumnType::Text),
-        ],
+        ]
+        .into(),
     };
     let rows = Rows::from_cells(
         metadata,
@@ -513,7 +514,7 @@ fn rows_no_metadata_and_v5_metadata_changed() {
         columns_count: 1,
         paging_state: None,
         new_metadata_id: Some(vec![0x11, 0x22]),
-        columns: vec![col("t", "c", ColumnType::Uuid)],
+        columns: vec![col("t", "c", ColumnType::Uuid)].into(),
     };
     let rows = Rows::from_cells(changed, Vec::<Vec<Option<&[u8]>>>::new()).unwrap();
     let resp = Response::Result(ResultBody::Rows(rows));

@@ -14,7 +14,10 @@ fn page(
         ..QueryParameters::default()
     };
     match h.run(cql, params).result {
-        Ok(ResultBody::Rows(r)) => (decode_rows(&r), r.metadata.paging_state.clone()),
+        Ok(ResultBody::Rows(r)) => (
+            decode_rows(&r),
+            r.metadata.paging_state.as_deref().map(<[u8]>::to_vec),
+        ),
         other => panic!("{other:?}"),
     }
 }
