@@ -77,9 +77,9 @@ run_one() {
         mkfifo "$WORK/ctl" "$WORK/ack"
         out=$(BENCH_PERF_CTL="$WORK/ctl" BENCH_PERF_ACK="$WORK/ack" \
             perf stat -x, -o "$WORK/perf.out" -e raw_syscalls:sys_enter -D -1 \
-            --control "fifo:$WORK/ctl,$WORK/ack" -- "${cmd[@]}" 2> >(grep -v '^Events \(en\|dis\)abled$' >&2))
+            --control "fifo:$WORK/ctl,$WORK/ack" -- "${cmd[@]}" 2> >(grep -v '^Events \(en\|dis\)abled$\|^TOTAL ' >&2))
     else
-        out=$("${cmd[@]}")
+        out=$("${cmd[@]}" 2> >(grep -v '^TOTAL ' >&2))
     fi
     local line
     line=$(grep '^RESULT ' <<<"$out") || { echo "$client $workload $conc: no result" >&2; return 1; }
