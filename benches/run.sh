@@ -139,7 +139,7 @@ for workload in $WORKLOADS; do
 done
 
 ratio=n/a
-if grep -qw ringbolt <<<"$CLIENTS" && grep -qw scylla <<<"$CLIENTS" && grep -qw 64 <<<"$CONCURRENCIES"; then
+if grep -qw ringbolt <<<"$CLIENTS" && grep -qw scylla <<<"$CLIENTS" && grep -qw 64 <<<"$CONCURRENCIES" && grep -qw insert <<<"$WORKLOADS"; then
     ratio=$(awk -v a="$(median ringbolt insert 64 5)" -v b="$(median scylla insert 64 5)" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')
 fi
 echo

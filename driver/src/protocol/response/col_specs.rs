@@ -104,20 +104,27 @@ fn matches_col_specs(
 ) -> Option<()> {
     expect(known.len() == count)?;
     let global = if flags & GLOBAL_TABLES_SPEC != 0 {
-        Some((r.read_str().ok()?, r.read_str().ok()?))
+        Some((read_name(r)?, read_name(r)?))
     } else {
         None
     };
     for spec in known {
         let (keyspace, table) = match global {
             Some(global) => global,
-            None => (r.read_str().ok()?, r.read_str().ok()?),
+            None => (read_name(r)?, read_name(r)?),
         };
-        expect(keyspace == spec.keyspace && table == spec.table)?;
-        expect(r.read_str().ok()? == spec.name)?;
+        expect(keyspace == spec.keyspace.as_bytes() && table == spec.table.as_bytes())?;
+        expect(read_name(r)? == spec.name.as_bytes())?;
         expect(spec.typ.matches_encoded(r))?;
     }
     Some(())
+}
+
+/// The bytes of a `[string]`, not checked as UTF-8: they are only compared with known
+/// (valid) names, so equal bytes are valid and unequal ones fall back to a full decode.
+fn read_name<'a>(r: &mut Reader<'a>) -> Option<&'a [u8]> {
+    let len = r.read_short().ok()?;
+    r.read_raw(usize::from(len), "[string]").ok()
 }
 
 fn expect(condition: bool) -> Option<()> {
