@@ -254,6 +254,25 @@ async fn generated_statements_round_trip_on_the_sim() {
         ..Reading::new("s1", 9, 0, 2)
     };
     s.execute_typed(&insert, note.row()).await.unwrap();
+    // The same INSERT with its text values borrowed writes the same row.
+    let sensor: &str = "s1";
+    s.execute_borrowed(&insert, (sensor, 9, 0, 3, 5.5, &note.note))
+        .await
+        .unwrap();
+    assert_eq!(
+        s.fetch_optional(&get, ("s1".into(), 9, 0, 3))
+            .await
+            .unwrap(),
+        Some(Reading {
+            seq: 3,
+            value: 5.5,
+            ..note.clone()
+        })
+    );
+    let delete_row = prepare(s, Reading::delete()).await;
+    s.execute_borrowed(&delete_row, (sensor, &9, 0, &3_i64))
+        .await
+        .unwrap();
     let clear_note = prepare(s, Reading::clear_note()).await;
     s.execute_typed(&clear_note, ("s1".into(), 9, 0, 2))
         .await

@@ -1,8 +1,8 @@
 //! The benchmark workload through `#[derive(Table)]`: the generated `Kv::insert()` and
 //! `Kv::get()` statements (the same CQL text as the other clients), prepared once with
-//! `prepare_typed`, run with `execute_typed` and `fetch_optional`. The typed INSERT binds
-//! `(i64, Vec<u8>)`, the field types, so each request builds its own `Vec<u8>` as an
-//! application holding a `Kv` would hand over its field.
+//! `prepare_typed`, run with `execute_borrowed` and `fetch_optional`. The typed INSERT's values
+//! are `(i64, Vec<u8>)`, the field types; `execute_borrowed` binds the blob as `&[u8]` (checked
+//! against `Vec<u8>` at compile time), as the raw client does.
 
 use bench_common::{blob, drive, run_client, Args, Report, Workload, INSERT_CQL, SELECT_CQL};
 use ringbolt::mapping::Prepared;
@@ -46,7 +46,7 @@ async fn run(args: Args) -> Result<Report, String> {
             let blob: &'static [u8] = blob().leak();
             drive(&args, move |k: i64| async move {
                 session
-                    .execute_typed(insert, (k, blob.to_vec()))
+                    .execute_borrowed(insert, (k, blob))
                     .await
                     .map(drop)
                     .map_err(|e| e.to_string())

@@ -10,7 +10,8 @@
 //!   idempotent, all fixed at compile time.
 //! - [`Prepared`]: a statement prepared on a [`Session`](crate::session::Session)
 //!   (`prepare_typed`), run with `execute_typed`, `fetch_all`, `fetch_optional`,
-//!   `stream_typed` or, for lightweight transactions, `apply`.
+//!   `stream_typed` or, for lightweight transactions, `apply`; `execute_borrowed` takes the
+//!   values borrowed ([`BindArgs`]: `&str` for `String`, `&[u8]` for `Vec<u8>`).
 //!
 //! ```
 //! use ringbolt_driver::mapping::{CqlType, CqlTyped, Statement};
@@ -25,6 +26,7 @@
 //! assert!(bound.statement().is_idempotent());
 //! ```
 
+mod bind;
 mod cql_type;
 mod session;
 mod statement;
@@ -35,6 +37,7 @@ mod typed;
 #[path = "private.rs"]
 pub mod __private;
 
+pub use bind::{BindArgs, BindAs};
 pub use cql_type::{CqlType, UdtDef, UdtField};
 pub use session::{FetchError, Prepared};
 pub use statement::{routing_key, Applied, Bound, Statement};

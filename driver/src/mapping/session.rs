@@ -6,6 +6,7 @@ use std::marker::PhantomData;
 
 use futures::StreamExt;
 
+use super::bind::BindArgs;
 use super::statement::{Applied, Statement};
 use crate::session::{
     PrepareError, PreparedStatement, QueryError, QueryResult, RowStream, RowsError, Session,
@@ -99,6 +100,32 @@ impl Session {
         &self,
         prepared: &Prepared<Args, Out>,
         values: Args,
+    ) -> Result<QueryResult, QueryError> {
+        self.execute(&prepared.statement, values).await
+    }
+
+    /// Executes a prepared typed statement with its values borrowed: each element of `Args`
+    /// may be given as itself or in a borrowed form ([`BindArgs`]: `&str` for a `String`,
+    /// `&[u8]` for a `Vec<u8>`, `&T` for any `T`), so binding a blob or a text the application
+    /// keeps needs no owned copy. The values are checked against `Args` at compile time, as
+    /// with [`execute_typed`](Self::execute_typed), which takes exactly `Args` (and so lets
+    /// `"text".into()` infer its type).
+    ///
+    /// ```no_run
+    /// # use ringbolt_driver::mapping::Statement;
+    /// # async fn example(session: &ringbolt_driver::session::Session) -> Result<(), Box<dyn std::error::Error>> {
+    /// const INSERT: Statement<(i64, String, Vec<u8>), ()> =
+    ///     Statement::new("INSERT INTO ks.files (id, name, data) VALUES (?, ?, ?)", true, &[0]);
+    /// let insert = session.prepare_typed(INSERT).await?;
+    /// let (name, data): (&str, &[u8]) = ("a.txt", b"hello");
+    /// session.execute_borrowed(&insert, (7, name, data)).await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub async fn execute_borrowed<Args, Out>(
+        &self,
+        prepared: &Prepared<Args, Out>,
+        values: impl BindArgs<Args>,
     ) -> Result<QueryResult, QueryError> {
         self.execute(&prepared.statement, values).await
     }
