@@ -55,6 +55,7 @@ use crate::protocol::ProtocolVersion;
 use framing::FrameWriter;
 pub(crate) use handshake::response_name;
 use handshake::{handshake, HandshakeFailure, Handshaken};
+pub(crate) use shared::SendError;
 use shared::Shared;
 
 /// A handle to one open connection. Clones share the connection; it closes when the last
@@ -192,6 +193,7 @@ impl Connection {
             done_tx,
         ));
         tokio::spawn(tasks::run_writer(shared.clone(), write, framer));
+        tokio::spawn(tasks::run_deadlines(shared.clone()));
         if let Some(interval) = config.heartbeat_interval {
             tokio::spawn(tasks::run_heartbeat(
                 shared.clone(),
@@ -238,9 +240,32 @@ impl Connection {
         tracing: bool,
         known_columns: Option<&Arc<[ColumnSpec]>>,
     ) -> Result<ResponseFrame, ConnectionError> {
-        let raw = self.inner.shared.send(request, tracing).await?;
+        self.send_until(request, tracing, known_columns, None)
+            .await
+            .map_err(|e| match e {
+                SendError::Connection(e) => e,
+                // Without a deadline the request never expires; kept total all the same.
+                SendError::DeadlineReached => ConnectionError::Timeout {
+                    what: "the answer",
+                    after: std::time::Duration::ZERO,
+                },
+            })
+    }
+
+    /// Like [`Connection::send_with_columns`], giving up at `deadline` if given
+    /// ([`SendError::DeadlineReached`], at most a few milliseconds late: the connection sweeps
+    /// deadlines rather than arming a timer per request). The stream id of an expired request
+    /// stays orphaned until its late answer comes.
+    pub(crate) async fn send_until(
+        &self,
+        request: &Request,
+        tracing: bool,
+        known_columns: Option<&Arc<[ColumnSpec]>>,
+        deadline: Option<tokio::time::Instant>,
+    ) -> Result<ResponseFrame, SendError> {
+        let raw = self.inner.shared.send(request, tracing, deadline).await?;
         decode_response_with(&raw.header, raw.body, known_columns)
-            .map_err(ConnectionError::Protocol)
+            .map_err(|e| SendError::Connection(ConnectionError::Protocol(e)))
     }
 
     /// Runs `USE <keyspace>` on this connection.

@@ -77,6 +77,25 @@ pub(crate) struct Shared {
     pub(crate) activity: Activity,
     /// How many write calls the writer made (each carries one or more frames).
     pub(crate) write_calls: AtomicU64,
+    /// Wakes the deadline task when a request with a deadline starts while it is idle.
+    pub(crate) deadline_wake: Notify,
+    /// Set by the deadline task while it waits for requests (no sweeps while none is in flight).
+    pub(crate) deadline_idle: AtomicBool,
+}
+
+/// Why a send brought no answer.
+#[derive(Debug)]
+pub(crate) enum SendError {
+    /// The connection failed, or the request could not be sent.
+    Connection(ConnectionError),
+    /// The request's deadline passed first; its stream id stays orphaned until the late answer.
+    DeadlineReached,
+}
+
+impl From<ConnectionError> for SendError {
+    fn from(e: ConnectionError) -> Self {
+        SendError::Connection(e)
+    }
 }
 
 impl Shared {
@@ -96,6 +115,8 @@ impl Shared {
             shutdown,
             activity: Activity::new(),
             write_calls: AtomicU64::new(0),
+            deadline_wake: Notify::new(),
+            deadline_idle: AtomicBool::new(false),
         }
     }
 
@@ -112,6 +133,14 @@ impl Shared {
     /// Requests sent and not yet answered, orphaned ones included.
     pub(crate) fn in_flight(&self) -> usize {
         self.in_flight.load(Ordering::Relaxed)
+    }
+
+    /// Requests waiting for their answer (in flight and not orphaned), read under the stream
+    /// table's lock: the deadline task decides to go idle on it, and a request that starts
+    /// after the read finds the task's idle flag set (see `start`).
+    pub(crate) fn waiting(&self) -> usize {
+        let streams = self.streams.lock().unwrap_or_else(PoisonError::into_inner);
+        streams.in_flight().saturating_sub(streams.orphaned())
     }
 
     /// Requests whose caller gave up before the answer came.
@@ -131,6 +160,18 @@ impl Shared {
             Completion::Unknown => {
                 tracing::warn!(stream, "answer on a stream id no request waits on; ignored");
             }
+        }
+    }
+
+    /// Expires the requests whose deadline is `now` or earlier and wakes them (the deadline
+    /// task calls this); `wakers` is scratch space kept across sweeps.
+    pub(crate) fn expire_due(&self, now: Instant, wakers: &mut Vec<std::task::Waker>) {
+        let expired = self.with_streams(|streams| streams.expire(now, wakers));
+        if expired > 0 {
+            tracing::debug!(expired, "requests reached their deadline");
+        }
+        for waker in wakers.drain(..) {
+            waker.wake();
         }
     }
 
@@ -187,12 +228,23 @@ impl Shared {
             .unwrap_or_else(|| ConnectionError::closed("the connection ended"))
     }
 
-    /// Sends `request` and waits for its answer. Dropping the returned future before it
-    /// finishes orphans the stream id; it is freed when the late answer arrives.
-    pub(crate) fn send<'a>(&'a self, request: &'a Request, tracing: bool) -> Send<'a> {
+    /// Sends `request` and waits for its answer, until `deadline` if given (then the future
+    /// ends with [`SendError::DeadlineReached`], a few milliseconds late at most: deadlines are
+    /// swept, not timed one by one). Dropping the returned future before it finishes orphans the
+    /// stream id; it is freed when the late answer arrives.
+    pub(crate) fn send<'a>(
+        &'a self,
+        request: &'a Request,
+        tracing: bool,
+        deadline: Option<Instant>,
+    ) -> Send<'a> {
         Send {
             shared: self,
-            state: SendState::Start { request, tracing },
+            state: SendState::Start {
+                request,
+                tracing,
+                deadline,
+            },
         }
     }
 
@@ -202,16 +254,26 @@ impl Shared {
         &self,
         request: &Request,
         tracing: bool,
+        deadline: Option<Instant>,
         cx: &Context<'_>,
     ) -> Result<StreamTicket, ConnectionError> {
         if let Some(reason) = self.closed_reason() {
             return Err(reason);
         }
-        let Some(ticket) = self.with_streams(|streams| streams.allocate(cx.waker().clone())) else {
+        let allocated = self.with_streams(|streams| streams.allocate(cx.waker().clone(), deadline));
+        let Some(ticket) = allocated else {
             return Err(self
                 .closed_reason()
                 .unwrap_or(ConnectionError::StreamIdsExhausted));
         };
+        // In flight is published (by `with_streams`) before the flag is read, and the deadline
+        // task sets the flag before it reads in flight: one of the two sees the other.
+        if deadline.is_some()
+            && self.deadline_idle.load(Ordering::SeqCst)
+            && self.deadline_idle.swap(false, Ordering::SeqCst)
+        {
+            self.deadline_wake.notify_one();
+        }
         let envelope = RequestEnvelope {
             stream: ticket.id,
             tracing,
@@ -243,18 +305,26 @@ pub(crate) struct Send<'a> {
 }
 
 enum SendState<'a> {
-    Start { request: &'a Request, tracing: bool },
+    Start {
+        request: &'a Request,
+        tracing: bool,
+        deadline: Option<Instant>,
+    },
     Sent(StreamTicket),
     Done,
 }
 
 impl Future for Send<'_> {
-    type Output = Result<RawResponse, ConnectionError>;
+    type Output = Result<RawResponse, SendError>;
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
         let shared = self.shared;
         match self.state {
-            SendState::Start { request, tracing } => match shared.start(request, tracing, cx) {
+            SendState::Start {
+                request,
+                tracing,
+                deadline,
+            } => match shared.start(request, tracing, deadline, cx) {
                 Ok(ticket) => {
                     // The waker is in the slot: the reader wakes this task when the answer is in.
                     self.state = SendState::Sent(ticket);
@@ -262,7 +332,7 @@ impl Future for Send<'_> {
                 }
                 Err(e) => {
                     self.state = SendState::Done;
-                    Poll::Ready(Err(e))
+                    Poll::Ready(Err(SendError::Connection(e)))
                 }
             },
             SendState::Sent(ticket) => {
@@ -273,14 +343,15 @@ impl Future for Send<'_> {
                         self.state = SendState::Done;
                         Poll::Ready(match answer {
                             Answer::Arrived(raw) => Ok(raw),
-                            Answer::Failed => Err(shared.closed_error()),
+                            Answer::Failed => Err(SendError::Connection(shared.closed_error())),
+                            Answer::Expired => Err(SendError::DeadlineReached),
                         })
                     }
                 }
             }
-            SendState::Done => Poll::Ready(Err(ConnectionError::closed(
+            SendState::Done => Poll::Ready(Err(SendError::Connection(ConnectionError::closed(
                 "the request's future was polled after it finished",
-            ))),
+            )))),
         }
     }
 }

@@ -8,10 +8,11 @@ use std::time::Duration;
 use bytes::{Bytes, BytesMut};
 use tokio::io::{AsyncReadExt, AsyncWriteExt, ReadHalf, WriteHalf};
 use tokio::sync::watch;
+use tokio::time::Instant;
 
 use super::error::ConnectionError;
 use super::framing::{FrameReader, FrameWriter};
-use super::shared::{RawResponse, Shared};
+use super::shared::{RawResponse, SendError, Shared};
 use super::transport::BoxStream;
 use crate::protocol::frame::{decode_response, FrameHeader, ResponseFrame};
 use crate::protocol::request::{Options, Request};
@@ -129,15 +130,18 @@ pub(crate) async fn run_heartbeat(shared: Arc<Shared>, interval: Duration, timeo
                 _ = shutdown.wait_for(|closing| *closing) => return,
             }
         }
-        let beat =
-            tokio::time::timeout(timeout, shared.send(&Request::Options(Options), false)).await;
+        let beat = tokio::time::timeout(
+            timeout,
+            shared.send(&Request::Options(Options), false, None),
+        )
+        .await;
         match beat {
             Ok(Ok(_)) => shared.activity.touch(),
-            Ok(Err(e)) => {
+            Ok(Err(SendError::Connection(e))) => {
                 shared.close_with(ConnectionError::HeartbeatFailed(Box::new(e)));
                 return;
             }
-            Err(_) => {
+            Ok(Err(SendError::DeadlineReached)) | Err(_) => {
                 let timed_out = ConnectionError::Timeout {
                     what: "heartbeat",
                     after: timeout,
@@ -146,5 +150,37 @@ pub(crate) async fn run_heartbeat(shared: Arc<Shared>, interval: Duration, timeo
                 return;
             }
         }
+    }
+}
+
+/// How often the deadline task sweeps while requests are in flight: requests with a deadline
+/// end at most this much after it.
+pub(crate) const DEADLINE_TICK: Duration = Duration::from_millis(5);
+
+/// Ends the requests whose deadline passed: every [`DEADLINE_TICK`] while any request waits
+/// for its answer (orphans do not count), a sweep of the stream table (see [`StreamTable::expire`]); idle otherwise, until a
+/// request with a deadline starts. One task per connection replaces a timer per request.
+///
+/// [`StreamTable::expire`]: super::stream_ids::StreamTable::expire
+pub(crate) async fn run_deadlines(shared: Arc<Shared>) {
+    let mut shutdown = shared.shutdown_signal();
+    let mut wakers = Vec::new();
+    loop {
+        if shared.waiting() == 0 {
+            shared.deadline_idle.store(true, Ordering::SeqCst);
+            if shared.waiting() == 0 {
+                tokio::select! {
+                    () = shared.deadline_wake.notified() => {}
+                    _ = shutdown.wait_for(|closing| *closing) => return,
+                }
+            }
+            shared.deadline_idle.store(false, Ordering::SeqCst);
+            continue;
+        }
+        tokio::select! {
+            () = tokio::time::sleep(DEADLINE_TICK) => {}
+            _ = shutdown.wait_for(|closing| *closing) => return,
+        }
+        shared.expire_due(Instant::now(), &mut wakers);
     }
 }

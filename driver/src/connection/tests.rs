@@ -258,6 +258,49 @@ async fn orphaned_ids_are_not_reused_until_answered() {
     );
 }
 
+#[tokio::test(start_paused = true)]
+async fn a_request_past_its_deadline_ends_and_its_id_waits_for_the_late_answer() {
+    use super::tasks::DEADLINE_TICK;
+    let (conn, _) = open(
+        echo(|q| {
+            if q == "slow" {
+                Duration::from_secs(10)
+            } else {
+                Duration::ZERO
+            }
+        }),
+        &quiet_config(),
+    )
+    .await;
+    let start = tokio::time::Instant::now();
+    let deadline = start + Duration::from_millis(50);
+    let err = conn
+        .send_until(&query("slow"), false, None, Some(deadline))
+        .await
+        .unwrap_err();
+    assert!(matches!(err, SendError::DeadlineReached), "{err:?}");
+    let waited = start.elapsed();
+    assert!(
+        waited >= Duration::from_millis(50) && waited <= Duration::from_millis(50) + DEADLINE_TICK,
+        "ended after {waited:?}"
+    );
+    assert_eq!((conn.in_flight(), conn.orphaned_streams()), (1, 1));
+    // A request answered in time is unaffected by its deadline.
+    let in_time = conn
+        .send_until(
+            &query("fast"),
+            false,
+            None,
+            Some(start + Duration::from_secs(60)),
+        )
+        .await
+        .unwrap();
+    assert_eq!(echoed(in_time), "fast");
+    // The late answer frees the expired request's id.
+    tokio::time::sleep(Duration::from_secs(11)).await;
+    assert_eq!((conn.in_flight(), conn.orphaned_streams()), (0, 0));
+}
+
 #[tokio::test]
 async fn queued_frames_are_coalesced_into_few_writes() {
     let (conn, _) = open(echo(|_| Duration::ZERO), &quiet_config()).await;

@@ -34,7 +34,7 @@ use super::plan::{NodePicker, Plan, RoutingInfo, Target};
 use super::reprepare::{prepare_on_all, reprepare};
 use super::statement::PreparedInner;
 use super::throttle::Throttle;
-use crate::connection::{Connection, ConnectionError};
+use crate::connection::{Connection, ConnectionError, SendError};
 use crate::policies::retry::{gate, RequestFailure, RetryDecision, RetryPolicy};
 use crate::protocol::frame::ResponseFrame;
 use crate::protocol::request::Request;
@@ -100,6 +100,8 @@ pub(crate) enum AttemptError {
     NotSent(ConnectionError),
     /// No answer within the per-attempt timeout.
     Timeout(Duration),
+    /// The request's deadline (its timeout, given here) passed: the request ends.
+    RequestTimeout(Duration),
 }
 
 impl AttemptError {
@@ -111,6 +113,7 @@ impl AttemptError {
             AttemptError::Connection(_) => Some(RequestFailure::ConnectionClosed),
             AttemptError::NotSent(_) => Some(RequestFailure::RequestNotSent),
             AttemptError::Timeout(_) => Some(RequestFailure::ClientTimeout),
+            AttemptError::RequestTimeout(_) => None,
         }
     }
 
@@ -119,6 +122,7 @@ impl AttemptError {
             AttemptError::Db(body) => QueryError::from_error_body(body),
             AttemptError::Connection(e) | AttemptError::NotSent(e) => QueryError::Connection(e),
             AttemptError::Timeout(after) => QueryError::AttemptTimeout(after),
+            AttemptError::RequestTimeout(after) => QueryError::Timeout(after),
         }
     }
 }
@@ -144,9 +148,9 @@ pub(crate) async fn run(
         }
         None => None,
     };
-    let (frame, node) = tokio::time::timeout_at(deadline, run_plan(picker, executor, spec))
-        .await
-        .map_err(timed_out)??;
+    // No timer wraps the plan: each wait in it ends at `deadline` by itself (attempts through
+    // their connection's deadline sweep, the rare waits through their own timers).
+    let (frame, node) = run_plan(picker, executor, spec, deadline).await?;
     if let Request::Prepare(prepare) = spec.request {
         // Prepare on every other node of the plan too, so executions routed there do not
         // start with UNPREPARED. Best effort, within what is left of the deadline.
@@ -208,6 +212,8 @@ struct Run<'a> {
     picker: &'a dyn NodePicker,
     executor: &'a Executor,
     spec: &'a RequestSpec<'a>,
+    /// When the request gives up ([`QueryError::Timeout`]).
+    deadline: Instant,
     policy: &'a dyn RetryPolicy,
     plan: Mutex<PlanCursor>,
     /// Retries made so far (all executions), as the policy's `attempt`.
@@ -236,7 +242,12 @@ impl Run<'_> {
         // A single-node plan: one more pass on a fresh plan, waiting briefly for the pool to
         // reopen a connection that dropped (boxed: a rare path, kept out of every request's
         // future).
-        Box::pin(wait_for_target(self.picker, &self.spec.routing)).await
+        Box::pin(wait_for_target(
+            self.picker,
+            &self.spec.routing,
+            self.deadline,
+        ))
+        .await
     }
 
     fn record(&self, node: Option<SocketAddr>, error: QueryError) {
@@ -255,7 +266,7 @@ impl Run<'_> {
             None => self.next_target().await,
         };
         let Some(mut target) = first else {
-            return ExecutionEnd::Exhausted;
+            return self.exhausted();
         };
         let idempotent = self.spec.idempotent();
         let counters = &self.executor.counters;
@@ -274,8 +285,19 @@ impl Run<'_> {
                 let statement = self.spec.prepared.iter().find(|p| p.id == id);
                 if let (false, Some(statement)) = (reprepared, statement) {
                     // Boxed: a rare path, kept out of every request's future.
-                    if let Err(e) = Box::pin(reprepare(&target.connection, statement)).await {
-                        return ExecutionEnd::Done(Err(QueryError::Prepare(Box::new(e))));
+                    let prepared = Box::pin(tokio::time::timeout_at(
+                        self.deadline,
+                        reprepare(&target.connection, statement),
+                    ))
+                    .await;
+                    match prepared {
+                        Ok(Ok(())) => {}
+                        Ok(Err(e)) => {
+                            return ExecutionEnd::Done(Err(QueryError::Prepare(Box::new(e))))
+                        }
+                        Err(_) => {
+                            return ExecutionEnd::Done(Err(QueryError::Timeout(self.spec.timeout)))
+                        }
                     }
                     Counters::bump(&counters.reprepared);
                     reprepared = true;
@@ -309,7 +331,7 @@ impl Run<'_> {
                     self.record(target.node, error.into_query_error());
                     match self.next_target().await {
                         Some(next) => target = next,
-                        None => return ExecutionEnd::Exhausted,
+                        None => return self.exhausted(),
                     }
                     reprepared = false;
                     consistency
@@ -339,25 +361,38 @@ impl Run<'_> {
                 reason: "too many orphaned stream ids; the connection is being replaced".into(),
             }));
         }
-        let send =
-            connection.send_with_columns(request, self.spec.tracing, self.spec.known_columns);
-        let sent = match self.executor.options.attempt_timeout {
-            Some(limit) => match tokio::time::timeout(limit, send).await {
-                Ok(sent) => sent,
-                Err(_) => {
-                    Counters::bump(&self.executor.counters.attempt_timeouts);
-                    if connection.orphaned_streams() > self.executor.options.max_orphaned_streams {
-                        self.replace(connection);
-                    }
-                    return Err(AttemptError::Timeout(limit));
-                }
-            },
-            None => send.await,
-        };
+        // The attempt ends at the request's deadline, or earlier at the per-attempt timeout.
+        let attempt_limit = self
+            .executor
+            .options
+            .attempt_timeout
+            .map(|limit| (limit, Instant::now() + limit))
+            .filter(|(_, until)| *until < self.deadline);
+        let until = attempt_limit.map_or(self.deadline, |(_, until)| until);
+        let sent = connection
+            .send_until(
+                request,
+                self.spec.tracing,
+                self.spec.known_columns,
+                Some(until),
+            )
+            .await;
         let frame = match sent {
             Ok(frame) => frame,
-            Err(e @ ConnectionError::StreamIdsExhausted) => return Err(AttemptError::NotSent(e)),
-            Err(e) => return Err(AttemptError::Connection(e)),
+            Err(SendError::DeadlineReached) => {
+                let Some((limit, _)) = attempt_limit else {
+                    return Err(AttemptError::RequestTimeout(self.spec.timeout));
+                };
+                Counters::bump(&self.executor.counters.attempt_timeouts);
+                if connection.orphaned_streams() > self.executor.options.max_orphaned_streams {
+                    self.replace(connection);
+                }
+                return Err(AttemptError::Timeout(limit));
+            }
+            Err(SendError::Connection(e @ ConnectionError::StreamIdsExhausted)) => {
+                return Err(AttemptError::NotSent(e))
+            }
+            Err(SendError::Connection(e)) => return Err(AttemptError::Connection(e)),
         };
         match frame.response {
             Response::Error(body) => Err(AttemptError::Db(body)),
@@ -385,6 +420,7 @@ async fn run_plan(
     picker: &dyn NodePicker,
     executor: &Executor,
     spec: &RequestSpec<'_>,
+    deadline: Instant,
 ) -> Result<(ResponseFrame, Option<SocketAddr>), QueryError> {
     let mut plan = picker.plan(&spec.routing);
     // No node to try at all: fail fast (the pool is reconnecting in the background).
@@ -395,6 +431,7 @@ async fn run_plan(
         picker,
         executor,
         spec,
+        deadline,
         policy: spec
             .retry_policy
             .as_deref()
@@ -461,6 +498,16 @@ async fn run_plan(
 }
 
 impl Run<'_> {
+    /// How an execution ends when the plan has no target left for it: a timeout once the
+    /// deadline passed (the replan wait ended there), else exhausted.
+    fn exhausted(&self) -> ExecutionEnd {
+        if Instant::now() >= self.deadline {
+            ExecutionEnd::Done(Err(QueryError::Timeout(self.spec.timeout)))
+        } else {
+            ExecutionEnd::Exhausted
+        }
+    }
+
     /// The error when no execution got an answer: every failed attempt, in order.
     fn all_nodes_failed(&self) -> QueryError {
         let attempts =
@@ -470,17 +517,23 @@ impl Run<'_> {
 }
 
 /// The picker's first target; when there is none (a node's connections just dropped and its
-/// pool is reopening them), asks again for up to [`REPLAN_WAIT`]. `None`: still none.
-async fn wait_for_target(picker: &dyn NodePicker, routing: &RoutingInfo<'_>) -> Option<Target> {
-    let give_up = Instant::now() + REPLAN_WAIT;
+/// pool is reopening them), asks again for up to [`REPLAN_WAIT`], never past `deadline`.
+/// `None`: still none.
+async fn wait_for_target(
+    picker: &dyn NodePicker,
+    routing: &RoutingInfo<'_>,
+    deadline: Instant,
+) -> Option<Target> {
+    let give_up = deadline.min(Instant::now() + REPLAN_WAIT);
     loop {
         if let Some(target) = picker.plan(routing).next() {
             return Some(target);
         }
-        if Instant::now() >= give_up {
+        let now = Instant::now();
+        if now >= give_up {
             return None;
         }
-        tokio::time::sleep(REPLAN_POLL).await;
+        tokio::time::sleep_until(give_up.min(now + REPLAN_POLL)).await;
     }
 }
 

@@ -60,7 +60,9 @@
 //! - the request timeout (12 s, [`SessionBuilder::request_timeout`], per statement with
 //!   `with_timeout`) bounds everything, retries included; an optional per-attempt timeout
 //!   ([`SessionBuilder::attempt_timeout`]) turns a node that hangs into a client timeout the
-//!   policy decides on;
+//!   policy decides on. While a request waits for its answer, both are enforced by its
+//!   connection, which sweeps its waiting requests every 5 ms (no timer per request): a
+//!   timeout ends the request at most 5 ms after it is due;
 //! - [`SessionBuilder::throttle`] limits requests in flight, with a bounded queue.
 //!
 //! When every node tried failed, the error is [`QueryError::AllNodesFailed`], listing each node
