@@ -30,10 +30,10 @@ pub(crate) struct ClusterPoolSettings {
 
 /// The cluster as the session sees it: snapshot, states and pools.
 pub(crate) struct ClusterPools {
-    snapshot: RwLock<Arc<ClusterSnapshot>>,
     pools: RwLock<HashMap<SocketAddr, NodePool>>,
-    /// The snapshot and its nodes' pools by index, as plans read them; replaced after each
-    /// change of either (under the states lock, so changes publish in order).
+    /// The current snapshot and its nodes' pools by index, as plans read them; replaced after
+    /// each change of either, always under the states lock (so changes publish in order and a
+    /// state change reads the snapshot it replaces).
     view: RwLock<Arc<ClusterView>>,
     states: Mutex<HashMap<SocketAddr, NodeState>>,
     policy: Arc<dyn LoadBalancingPolicy>,
@@ -55,8 +55,7 @@ impl ClusterPools {
         let settings_keyspace = settings.connection.keyspace.clone();
         let empty = Arc::new(ClusterSnapshot::new(Vec::new(), []));
         let pools = Arc::new(ClusterPools {
-            view: RwLock::new(Arc::new(ClusterView::new(empty.clone(), |_| None))),
-            snapshot: RwLock::new(empty),
+            view: RwLock::new(Arc::new(ClusterView::new(empty, |_| None))),
             pools: RwLock::new(HashMap::new()),
             states: Mutex::new(HashMap::new()),
             policy,
@@ -76,10 +75,7 @@ impl ClusterPools {
 
     /// The current snapshot.
     pub(crate) fn snapshot(&self) -> Arc<ClusterSnapshot> {
-        self.snapshot
-            .read()
-            .unwrap_or_else(PoisonError::into_inner)
-            .clone()
+        self.view().snapshot().clone()
     }
 
     /// The pool of the node at `address`, if the node is not ignored.
@@ -100,7 +96,7 @@ impl ClusterPools {
     }
 
     /// Publishes a new view of `snapshot` with the current pools. Called whenever the
-    /// snapshot or the pools change, by whoever changed them.
+    /// snapshot or the pools change, by whoever changed them, with the states lock held.
     fn refresh_view(&self, snapshot: Arc<ClusterSnapshot>) {
         let view = {
             let pools = self.pools.read().unwrap_or_else(PoisonError::into_inner);
@@ -158,12 +154,7 @@ impl ClusterPools {
             for (i, state) in known {
                 snapshot = snapshot.with_state(i, state);
             }
-            let snapshot = Arc::new(snapshot);
-            *self
-                .snapshot
-                .write()
-                .unwrap_or_else(PoisonError::into_inner) = snapshot.clone();
-            self.refresh_view(snapshot);
+            self.refresh_view(Arc::new(snapshot));
         }
         let statuses = self.node_statuses();
         self.changes.send_replace(statuses);
@@ -250,7 +241,7 @@ impl ClusterPools {
             return;
         }
         {
-            // Lock order: states, then snapshot (as in `publish`).
+            // Lock order: states, then pools (read) and the view, as in `publish`.
             let mut states = self.states.lock().unwrap_or_else(PoisonError::into_inner);
             if states.get(&address) == Some(&state) {
                 return;
@@ -261,17 +252,11 @@ impl ClusterPools {
                 NodeState::Down => tracing::warn!(%address, "node down"),
                 NodeState::Unknown => {}
             }
-            let mut slot = self
-                .snapshot
-                .write()
-                .unwrap_or_else(PoisonError::into_inner);
-            let Some(index) = slot.find_by_address(address) else {
+            let current = self.snapshot();
+            let Some(index) = current.find_by_address(address) else {
                 return;
             };
-            let snapshot = Arc::new((**slot).clone().with_state(index, state));
-            *slot = snapshot.clone();
-            drop(slot);
-            self.refresh_view(snapshot);
+            self.refresh_view(Arc::new((*current).clone().with_state(index, state)));
         }
         let statuses = self.node_statuses();
         self.changes.send_replace(statuses);
