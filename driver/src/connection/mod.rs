@@ -227,20 +227,7 @@ impl Connection {
         request: impl Borrow<Request>,
         tracing: bool,
     ) -> Result<ResponseFrame, ConnectionError> {
-        self.send_with_columns(request.borrow(), tracing, None)
-            .await
-    }
-
-    /// Like [`Connection::send_traced`], for a request whose result columns may be
-    /// `known_columns` (an EXECUTE of a prepared statement): the answer's rows share them rather
-    /// than decoding a copy (see [`decode_response_with`]).
-    pub(crate) async fn send_with_columns(
-        &self,
-        request: &Request,
-        tracing: bool,
-        known_columns: Option<&Arc<[ColumnSpec]>>,
-    ) -> Result<ResponseFrame, ConnectionError> {
-        self.send_until(request, tracing, known_columns, None)
+        self.send_until(request.borrow(), tracing, None, None)
             .await
             .map_err(|e| match e {
                 SendError::Connection(e) => e,
@@ -252,7 +239,9 @@ impl Connection {
             })
     }
 
-    /// Like [`Connection::send_with_columns`], giving up at `deadline` if given
+    /// Like [`Connection::send_traced`], for a request whose result columns may be
+    /// `known_columns` (an EXECUTE of a prepared statement: the answer's rows share them rather
+    /// than decoding a copy, see [`decode_response_with`]), giving up at `deadline` if given
     /// ([`SendError::DeadlineReached`], at most a few milliseconds late: the connection sweeps
     /// deadlines rather than arming a timer per request). The stream id of an expired request
     /// stays orphaned until its late answer comes.

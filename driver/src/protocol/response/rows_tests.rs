@@ -34,20 +34,22 @@ fn one_row() -> Vec<u8> {
     cat(&[&int(1), &bytes(&long(7)), &bytes(b"abc")])
 }
 
-/// RESULT kind Rows, flags Global_tables_spec, the columns of [`kv`], one row.
-fn kv_with_metadata() -> Vec<u8> {
+/// The `<global_table_spec>` and `<col_spec>`s of [`kv`]: `bench`, `kv`, `k` bigint (0x0002),
+/// `v` blob (0x0003).
+fn kv_specs() -> Vec<u8> {
     cat(&[
-        &int(0x0002),
-        &int(0x0001),
-        &int(2),
         &string("bench"),
         &string("kv"),
         &string("k"),
         &short(0x0002),
         &string("v"),
         &short(0x0003),
-        &one_row(),
     ])
+}
+
+/// RESULT kind Rows, flags Global_tables_spec, the columns of [`kv`], one row.
+fn kv_with_metadata() -> Vec<u8> {
+    cat(&[&int(0x0002), &int(0x0001), &int(2), &kv_specs(), &one_row()])
 }
 
 fn decode(v: ProtocolVersion, body: &[u8], known: Option<&Arc<[ColumnSpec]>>) -> Rows {
@@ -190,12 +192,7 @@ fn v5_metadata_changed_brings_new_columns_despite_the_hint() {
         &int(0x0008 | 0x0001),
         &int(3),
         &short_bytes(&[0xAB, 0xCD]),
-        &string("bench"),
-        &string("kv"),
-        &string("k"),
-        &short(0x0002),
-        &string("v"),
-        &short(0x0003),
+        &kv_specs(),
         &string("added"),
         &short(0x0009),
         &int(0),
